@@ -1,0 +1,67 @@
+# Panjereh: `make run` (portal with demo agencies) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+MANAGE := $(PY) manage.py
+PORT ?= 8000
+# What `make run` serves is what we ship: production settings, granian, whitenoise.
+RUN_ENV := DJANGO_SETTINGS_MODULE=config.settings.production HTTPS=false PUBLIC_PORT=$(PORT) \
+	SECRET_KEY="$$(cat var/secret_key)" PYTHONPATH=platform
+TEMPLATES := $(shell git ls-files '*.html' 2>/dev/null)
+
+.PHONY: install run test lint format migrate demo bench db-stop messages clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check '.[dev]'
+	@rm -rf build *.egg-info $(VENV)/.installed-*
+	@touch $@
+
+var/secret_key:
+	@mkdir -p var
+	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(64))" > $@
+	@chmod 600 $@
+
+run: install var/secret_key
+	$(RUN_ENV) $(MANAGE) migrate_schemas --noinput
+	$(RUN_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
+	$(RUN_ENV) $(MANAGE) seed_demo
+	@echo "Serving on port $(PORT) with granian (Ctrl-C stops it)…"
+	$(RUN_ENV) $(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) \
+		--workers 2 --log-level warning config.wsgi:application
+
+test: install lint
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/djhtml --check $(TEMPLATES)
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djhtml $(TEMPLATES)
+
+migrate: install
+	$(MANAGE) migrate_schemas --noinput
+
+demo: migrate
+	$(MANAGE) seed_demo
+
+bench: install
+	$(PY) bench/onboarding.py --agencies 20
+
+messages: install
+	cd platform && ../$(MANAGE) makemessages -l fa --ignore '*/migrations/*' || true
+	$(MANAGE) makemessages -l fa --ignore .venv --ignore var --ignore 'platform/*'
+	$(MANAGE) compilemessages -l fa --ignore .venv
+
+db-stop: install
+	$(MANAGE) embedded_postgres stop
+
+clean:
+	rm -rf var/static build *.egg-info

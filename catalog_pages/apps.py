@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CatalogPagesConfig(AppConfig):
+    name = "catalog_pages"
+    verbose_name = _("Agency catalogue pages")

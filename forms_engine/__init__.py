@@ -1,0 +1,1 @@
+"""Request forms generated from a service's information package (not built yet)."""

@@ -1,0 +1,1 @@
+"""Project configuration: settings, URL configurations and the WSGI entry point."""

@@ -1,0 +1,23 @@
+"""URLs of an agency's site (its own schema, on <slug>.BASE_DOMAIN)."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from tenants import views as tenant_views
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path(
+        "invitation/<str:token>/",
+        tenant_views.accept_invitation,
+        name="accept_editor_invitation",
+    ),
+]
+# Persian pages at /, English translations under /en/.
+urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
+
+handler404 = "portal.views.not_found"

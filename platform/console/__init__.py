@@ -1,0 +1,1 @@
+"""The national console: national administrators' tools in the public Wagtail admin."""

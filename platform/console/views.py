@@ -1,0 +1,74 @@
+"""National administrators' views of the agency registry (public schema only)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tenants.utils import get_public_schema_name
+
+from tenants import services
+from tenants.models import Agency
+from tenants.selectors import all_agencies
+
+from .forms import OnboardAgencyForm
+
+AGENCIES_PER_PAGE = 50
+
+
+def is_national_admin(user) -> bool:
+    return user.is_active and (user.is_superuser or user.has_perm("tenants.add_agency"))
+
+
+def _national_only(request) -> None:
+    if connection.schema_name != get_public_schema_name():
+        raise Http404
+    if not is_national_admin(request.user):
+        raise PermissionDenied
+
+
+def agency_index(request):
+    _national_only(request)
+    page = Paginator(all_agencies(), AGENCIES_PER_PAGE).get_page(request.GET.get("p"))
+    return render(request, "console/agency_index.html", {"agencies": page})
+
+
+def agency_onboard(request):
+    _national_only(request)
+    form = OnboardAgencyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.onboard_agency(
+                slug=data["slug"],
+                name_fa=data["name_fa"],
+                name_en=data["name_en"],
+                kind=data["kind"],
+                level=data["level"],
+                province=data["province"],
+                parent=data["parent"],
+                editor_email=data["editor_email"],
+                actor=request.user,
+            )
+        except services.OnboardingError as exc:
+            for field, errors in exc.errors.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            return render(request, "console/agency_onboarded.html", {"result": result})
+    return render(request, "console/agency_onboard.html", {"form": form})
+
+
+@require_POST
+def agency_toggle_active(request, pk):
+    _national_only(request)
+    agency = get_object_or_404(Agency, pk=pk)
+    services.set_agency_active(agency, active=not agency.is_active, actor=request.user)
+    if agency.is_active:
+        messages.success(request, _("%(name)s is active again.") % {"name": agency.name_fa})
+    else:
+        messages.warning(request, _("%(name)s was deactivated.") % {"name": agency.name_fa})
+    return redirect("console_agency_index")

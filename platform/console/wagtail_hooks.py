@@ -1,0 +1,46 @@
+"""The national console inside the public schema's Wagtail admin."""
+
+from django.db import connection
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django_tenants.utils import get_public_schema_name
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from . import views
+
+
+def _in_public_schema() -> bool:
+    return connection.schema_name == get_public_schema_name()
+
+
+@hooks.register("register_admin_urls")
+def register_console_urls():
+    return [
+        path("agencies/", views.agency_index, name="console_agency_index"),
+        path("agencies/onboard/", views.agency_onboard, name="console_agency_onboard"),
+        path(
+            "agencies/<int:pk>/toggle-active/",
+            views.agency_toggle_active,
+            name="console_agency_toggle_active",
+        ),
+    ]
+
+
+class NationalMenuItem(MenuItem):
+    def is_shown(self, request):
+        return _in_public_schema() and views.is_national_admin(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_agencies_menu_item():
+    return NationalMenuItem(
+        _("Agencies"), reverse("console_agency_index"), icon_name="site", order=150
+    )
+
+
+@hooks.register("construct_main_menu")
+def hide_page_explorer_on_national_admin(request, menu_items):
+    """The public schema has no pages of its own: agencies' pages live in their schemas."""
+    if _in_public_schema():
+        menu_items[:] = [item for item in menu_items if item.name != "explorer"]

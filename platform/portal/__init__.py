@@ -1,0 +1,1 @@
+"""The national portal (public schema): the front door for citizens."""

@@ -1,0 +1,1 @@
+"""The cross-agency service search index (not built yet)."""

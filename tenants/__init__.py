@@ -1,0 +1,1 @@
+"""The agency registry: one django-tenants schema per government agency."""

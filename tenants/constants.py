@@ -1,0 +1,80 @@
+"""Choices of the agency registry."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AgencyKind(models.TextChoices):
+    """The kinds of agency of the catalogue format (service-catalog/1)."""
+
+    MINISTRY = "ministry", _("Ministry")
+    ORGANIZATION = "organization", _("Government organisation")
+    MUNICIPALITY = "municipality", _("Municipality")
+    PROVINCIAL_OFFICE = "provincial_office", _("Provincial directorate")
+    PUBLIC_COMPANY = "public_company", _("State company")
+    OTHER = "other", _("Other")
+
+
+class ServiceLevel(models.TextChoices):
+    """ستادی (headquarters) or صفی (field units): national reports split by it."""
+
+    HQ = "hq", _("Headquarters (HQ)")
+    FIELD = "field", _("Field unit")
+
+
+class Province(models.TextChoices):
+    ALBORZ = "alborz", _("Alborz")
+    ARDABIL = "ardabil", _("Ardabil")
+    AZARBAIJAN_EAST = "azarbaijan_east", _("East Azerbaijan")
+    AZARBAIJAN_WEST = "azarbaijan_west", _("West Azerbaijan")
+    BUSHEHR = "bushehr", _("Bushehr")
+    CHAHARMAHAL = "chaharmahal", _("Chaharmahal and Bakhtiari")
+    FARS = "fars", _("Fars")
+    GILAN = "gilan", _("Gilan")
+    GOLESTAN = "golestan", _("Golestan")
+    HAMADAN = "hamadan", _("Hamadan")
+    HORMOZGAN = "hormozgan", _("Hormozgan")
+    ILAM = "ilam", _("Ilam")
+    ISFAHAN = "isfahan", _("Isfahan")
+    KERMAN = "kerman", _("Kerman")
+    KERMANSHAH = "kermanshah", _("Kermanshah")
+    KHORASAN_NORTH = "khorasan_north", _("North Khorasan")
+    KHORASAN_RAZAVI = "khorasan_razavi", _("Razavi Khorasan")
+    KHORASAN_SOUTH = "khorasan_south", _("South Khorasan")
+    KHUZESTAN = "khuzestan", _("Khuzestan")
+    KOHGILUYEH = "kohgiluyeh", _("Kohgiluyeh and Boyer-Ahmad")
+    KURDISTAN = "kurdistan", _("Kurdistan")
+    LORESTAN = "lorestan", _("Lorestan")
+    MARKAZI = "markazi", _("Markazi")
+    MAZANDARAN = "mazandaran", _("Mazandaran")
+    QAZVIN = "qazvin", _("Qazvin")
+    QOM = "qom", _("Qom")
+    SEMNAN = "semnan", _("Semnan")
+    SISTAN = "sistan", _("Sistan and Baluchestan")
+    TEHRAN = "tehran", _("Tehran")
+    YAZD = "yazd", _("Yazd")
+    ZANJAN = "zanjan", _("Zanjan")
+
+
+# Sub-domains that can never be an agency's slug.
+RESERVED_SLUGS = frozenset(
+    {
+        "www",
+        "admin",
+        "api",
+        "static",
+        "media",
+        "mail",
+        "smtp",
+        "ftp",
+        "public",
+        "portal",
+        "panjereh",
+        "template",
+        "search",
+        "track",
+        "status",
+        "help",
+        "login",
+    }
+)

@@ -1,0 +1,65 @@
+"""Demo agencies with realistic Persian content, for ``make run`` and screenshots."""
+
+from django_tenants.utils import schema_context
+
+from . import services
+from .constants import AgencyKind, Province, ServiceLevel
+from .models import Agency
+
+DEMO_AGENCIES = [
+    {
+        "slug": "civil-registration",
+        "name_fa": "سازمان ثبت احوال کشور",
+        "name_en": "National Organization for Civil Registration",
+        "kind": AgencyKind.ORGANIZATION,
+        "introduction": "سازمانی دولتی وابسته به وزارت کشور که رویدادهای حیاتی شهروندان را ثبت می‌کند.",
+    },
+    {
+        "slug": "tax",
+        "name_fa": "سازمان امور مالیاتی کشور",
+        "name_en": "Iranian National Tax Administration",
+        "kind": AgencyKind.ORGANIZATION,
+        "introduction": "وصول مالیات‌های مستقیم و ارزش افزوده و ارائه خدمات مالیاتی به مؤدیان.",
+    },
+    {
+        "slug": "post",
+        "name_fa": "شرکت ملی پست جمهوری اسلامی ایران",
+        "name_en": "Iran Post",
+        "kind": AgencyKind.PUBLIC_COMPANY,
+        "introduction": "ارائه خدمات پستی، مرسولات و کد پستی در سراسر کشور.",
+    },
+    {
+        "slug": "isfahan-housing",
+        "name_fa": "اداره کل راه و شهرسازی استان اصفهان",
+        "name_en": "Isfahan Roads and Urban Development Directorate",
+        "kind": AgencyKind.PROVINCIAL_OFFICE,
+        "province": Province.ISFAHAN,
+        "level": ServiceLevel.FIELD,
+        "introduction": "صدور مجوزها و ارائه خدمات مسکن و شهرسازی در استان اصفهان.",
+    },
+]
+
+
+def seed_demo(*, admin_username: str, admin_password: str, stdout=None) -> list[Agency]:
+    """Onboard the demo agencies (once) and give the demo administrator every admin."""
+    from catalog_pages.models import AgencyHomePage
+
+    agencies = []
+    for spec in DEMO_AGENCIES:
+        spec = dict(spec)
+        introduction = spec.pop("introduction")
+        agency = Agency.objects.filter(slug=spec["slug"]).first()
+        if agency is None:
+            agency = services.onboard_agency(**spec).agency
+            with schema_context(agency.schema_name):
+                AgencyHomePage.objects.update(introduction=introduction)
+            if stdout:
+                stdout.write(f"  onboarded {agency.name_fa} ({agency.slug})")
+        services.create_user_in_schema(
+            agency.schema_name, username=admin_username, password=admin_password, superuser=True
+        )
+        agencies.append(agency)
+    services.create_user_in_schema(
+        "public", username=admin_username, password=admin_password, superuser=True
+    )
+    return agencies

@@ -1,0 +1,22 @@
+"""django-tenants' migrate_schemas, then a refresh of the agency template schema.
+
+So an empty database becomes usable with ``python manage.py migrate_schemas``
+alone, and new agencies are always cloned from a template as new as the code.
+"""
+
+from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
+
+from tenants.schema_template import refresh_template_schema
+
+
+class Command(MigrateSchemasCommand):
+    def handle(self, *args, **options):
+        super().handle(*args, **options)
+        targets_one_schema = bool(options.get("schema_name"))
+        dry_run = options.get("plan") or options.get("check_unapplied") or options.get("fake")
+        if self.sync_tenant and not targets_one_schema and not dry_run:
+            if options["verbosity"] >= 1:
+                self.stdout.write("Refreshing the agency template schema…")
+            refresh_template_schema(verbosity=options["verbosity"], stdout=self.stdout)
+            if options["verbosity"] >= 1:
+                self.stdout.write(self.style.SUCCESS("Agency template schema is up to date."))

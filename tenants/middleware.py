@@ -1,0 +1,42 @@
+"""Route each request to the national portal or to one agency's schema, by host."""
+
+from django.conf import settings
+from django.shortcuts import render
+from django_tenants.middleware.main import TenantMainMiddleware
+from django_tenants.utils import get_public_schema_name
+
+from .models import Agency
+
+
+def public_tenant() -> Agency:
+    """The national portal's stand-in tenant: the public schema, never saved."""
+    return Agency(schema_name=get_public_schema_name(), slug="", name_fa="پنجره")
+
+
+class AgencyTenantMiddleware(TenantMainMiddleware):
+    """BASE_DOMAIN is the national portal; an active agency's domain is its site.
+
+    Any other host (an unknown or deactivated agency) gets a friendly Persian 404
+    that points to the national portal, instead of another agency's content.
+    """
+
+    def get_tenant(self, domain_model, hostname):
+        if hostname in settings.PUBLIC_HOSTS:
+            return public_tenant()
+        domain = domain_model.objects.select_related("tenant").get(
+            domain=hostname, tenant__is_active=True
+        )
+        return domain.tenant
+
+    def no_tenant_found(self, request, hostname):
+        return render(
+            request,
+            "portal/unknown_agency.html",
+            {"hostname": hostname, "portal_url": portal_url()},
+            status=404,
+        )
+
+
+def portal_url() -> str:
+    port = f":{settings.PUBLIC_PORT}" if settings.PUBLIC_PORT else ""
+    return f"{settings.PUBLIC_SCHEME}://{settings.BASE_DOMAIN}{port}/"

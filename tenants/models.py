@@ -1,0 +1,123 @@
+"""The agency registry (public schema).
+
+An :class:`Agency` is a django-tenants tenant: its own PostgreSQL schema holds its
+Wagtail site, pages, editors and uploads. Rows here are shared by the national
+portal, national reports and the request backend.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+from .constants import AgencyKind, Province, ServiceLevel
+
+
+class Agency(TenantMixin):
+    """A government agency with its own schema and sub-domain."""
+
+    slug = models.SlugField(
+        _("slug"),
+        max_length=56,
+        unique=True,
+        help_text=_("Latin letters, digits and hyphens; the agency's sub-domain."),
+    )
+    name_fa = models.CharField(_("name (Persian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=32, choices=AgencyKind.choices, default=AgencyKind.ORGANIZATION
+    )
+    province = models.CharField(
+        _("province"),
+        max_length=32,
+        choices=Province.choices,
+        blank=True,
+        help_text=_("Empty for national agencies."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    level = models.CharField(
+        _("level"), max_length=8, choices=ServiceLevel.choices, default=ServiceLevel.HQ
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    # Schemas are created by tenants.services.onboard_agency (cloned from the
+    # template schema, inside the onboarding transaction), never as a side
+    # effect of save(); nor are they dropped on delete.
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["name_fa"]
+
+    def __str__(self) -> str:
+        return self.name_fa
+
+    @property
+    def hostname(self) -> str:
+        return f"{self.slug}.{settings.BASE_DOMAIN}"
+
+    @property
+    def site_url(self) -> str:
+        port = f":{settings.PUBLIC_PORT}" if settings.PUBLIC_PORT else ""
+        return f"{settings.PUBLIC_SCHEME}://{self.hostname}{port}/"
+
+
+class Domain(DomainMixin):
+    """A host name that reaches an agency's site."""
+
+    class Meta:
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+
+
+class EditorInvitation(models.Model):
+    """A one-time link that lets a person become an agency's editor.
+
+    Only a hash of the token is stored; the link is shown once, when created.
+    """
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email"), blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_username = models.CharField(_("accepted by"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("editor invitation")
+        verbose_name_plural = _("editor invitations")
+
+    def __str__(self) -> str:
+        return f"{self.agency}: {self.email or '—'}"
+
+
+class SchemaTemplate(models.Model):
+    """The SQL that recreates the pre-migrated agency template schema.
+
+    Written by ``migrate_schemas`` after every migration run, read by onboarding:
+    a new agency's schema is this script with the schema name replaced, run in
+    the onboarding transaction. One row.
+    """
+
+    sql = models.TextField()
+    migrations = models.JSONField(help_text="Tenant migrations applied in the template.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("agency schema template")
+
+    def __str__(self) -> str:
+        return f"agency schema template ({len(self.migrations)} migrations)"

@@ -1,0 +1,239 @@
+"""Every write to the agency registry: onboarding, invitations, activation.
+
+Each function is atomic and is called alike by the national admin, management
+commands and tests.
+"""
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
+from wagtail.log_actions import LogContext, log
+
+from .constants import RESERVED_SLUGS, AgencyKind, ServiceLevel
+from .models import Agency, Domain, EditorInvitation
+from .schema_template import clone_template_schema
+
+# The catalogue format's slug; at most 56 characters so that "agency_<slug>" fits
+# PostgreSQL's 63-character identifiers and a DNS label.
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_MAX_LENGTH = 56
+
+
+class OnboardingError(ValueError):
+    """An agency cannot be onboarded; ``errors`` maps a field to its messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("; ".join(m for messages in errors.values() for m in messages))
+
+
+class InvitationError(ValueError):
+    """The invitation link is unknown, used or expired."""
+
+
+@dataclass(frozen=True)
+class OnboardedAgency:
+    agency: Agency
+    invitation_url: str
+
+
+def schema_name_for(slug: str) -> str:
+    return "agency_" + slug.replace("-", "_")
+
+
+def validate_new_agency(*, slug: str, name_fa: str, kind: str, level: str) -> dict[str, list]:
+    """Everything wrong with a new agency's details, by field, in the user's language."""
+    errors: dict[str, list[str]] = {}
+    if not slug:
+        errors.setdefault("slug", []).append(_("Enter the agency's slug (its sub-domain)."))
+    elif len(slug) > SLUG_MAX_LENGTH or not SLUG_RE.match(slug):
+        errors.setdefault("slug", []).append(
+            _(
+                "The slug may only contain lower-case Latin letters, digits and single "
+                "hyphens between them, and be at most %(max)d characters long."
+            )
+            % {"max": SLUG_MAX_LENGTH}
+        )
+    elif slug in RESERVED_SLUGS:
+        errors.setdefault("slug", []).append(
+            _("“%(slug)s” is reserved and cannot be an agency's slug.") % {"slug": slug}
+        )
+    elif Agency.objects.filter(slug=slug).exists():
+        errors.setdefault("slug", []).append(
+            _("An agency with the slug “%(slug)s” already exists.") % {"slug": slug}
+        )
+    if not name_fa.strip():
+        errors.setdefault("name_fa", []).append(_("Enter the agency's Persian name."))
+    elif len(name_fa) > 200:
+        errors.setdefault("name_fa", []).append(_("The name may be at most 200 characters."))
+    if kind not in AgencyKind.values:
+        errors.setdefault("kind", []).append(_("Choose a valid kind of agency."))
+    if level not in ServiceLevel.values:
+        errors.setdefault("level", []).append(_("Choose headquarters or field unit."))
+    return errors
+
+
+@transaction.atomic
+def onboard_agency(
+    *,
+    slug: str,
+    name_fa: str,
+    name_en: str = "",
+    kind: str = AgencyKind.ORGANIZATION,
+    province: str = "",
+    parent: Agency | None = None,
+    level: str = ServiceLevel.HQ,
+    editor_email: str = "",
+    actor=None,
+) -> OnboardedAgency:
+    """Create an agency with its schema, domain, Wagtail site, home page and an invitation.
+
+    One transaction: the schema is created with plain DDL, so any failure rolls
+    back the schema with the rows and leaves nothing behind.
+    """
+    connection.set_schema_to_public()
+    slug = slug.strip().lower()
+    errors = validate_new_agency(slug=slug, name_fa=name_fa, kind=kind, level=level)
+    if errors:
+        raise OnboardingError(errors)
+
+    try:
+        with transaction.atomic():
+            agency = Agency.objects.create(
+                schema_name=schema_name_for(slug),
+                slug=slug,
+                name_fa=name_fa.strip(),
+                name_en=name_en.strip(),
+                kind=kind,
+                province=province,
+                parent=parent,
+                level=level,
+            )
+    except IntegrityError as exc:  # another request onboarded the same slug meanwhile
+        raise OnboardingError(
+            {"slug": [_("An agency with the slug “%(slug)s” already exists.") % {"slug": slug}]}
+        ) from exc
+    Domain.objects.create(domain=agency.hostname, tenant=agency, is_primary=True)
+
+    clone_template_schema(agency.schema_name)
+    # The acting national administrator is a user of the public schema only: the
+    # agency's own audit log must not point at a user id of another schema.
+    with schema_context(agency.schema_name), LogContext(user=None):
+        _create_agency_site(agency)
+
+    invitation_url = create_editor_invitation(agency, email=editor_email)
+    log(
+        instance=agency,
+        action="panjereh.agency.onboard",
+        user=actor,
+        data={"slug": agency.slug, "schema": agency.schema_name},
+    )
+    return OnboardedAgency(agency=agency, invitation_url=invitation_url)
+
+
+def _create_agency_site(agency: Agency) -> None:
+    """The agency's home page (Persian) and its Wagtail site, in the agency schema."""
+    from wagtail.models import Locale, Page, Site
+
+    from catalog_pages.models import AgencyHomePage
+
+    root = Page.get_first_root_node()
+    home = AgencyHomePage(
+        title=agency.name_fa,
+        slug="home",
+        locale=Locale.objects.get(language_code=settings.LANGUAGE_CODE),
+    )
+    root.add_child(instance=home)
+    Site.objects.create(
+        hostname=agency.hostname,
+        port=80,
+        root_page=home,
+        is_default_site=True,
+        site_name=agency.name_fa,
+    )
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_editor_invitation(agency: Agency, *, email: str = "") -> str:
+    """Issue a one-time invitation and return its link (shown once, never stored)."""
+    token = secrets.token_urlsafe(32)
+    EditorInvitation.objects.create(
+        agency=agency,
+        email=email,
+        token_hash=_hash_token(token),
+        expires_at=timezone.now() + timedelta(days=settings.EDITOR_INVITATION_DAYS),
+    )
+    return f"{agency.site_url}invitation/{token}/"
+
+
+def find_open_invitation(agency: Agency, token: str) -> EditorInvitation:
+    invitation = EditorInvitation.objects.filter(
+        agency_id=agency.pk, token_hash=_hash_token(token)
+    ).first()
+    if invitation is None:
+        raise InvitationError(_("This invitation link is not valid for this agency."))
+    if invitation.accepted_at is not None:
+        raise InvitationError(_("This invitation has already been used."))
+    if invitation.expires_at <= timezone.now():
+        raise InvitationError(_("This invitation has expired; ask for a new one."))
+    return invitation
+
+
+@transaction.atomic
+def accept_editor_invitation(agency: Agency, token: str, *, user_form) -> object:
+    """Create the invited editor in the agency's schema and close the invitation.
+
+    The first editor administers the agency's own site (users, workflow); the
+    account exists only in that agency's schema.
+    """
+    invitation = find_open_invitation(agency, token)
+    # Two clicks on the same link: the second waits here, then finds it used.
+    invitation = EditorInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise InvitationError(_("This invitation has already been used."))
+    with schema_context(agency.schema_name):
+        user = user_form.save(commit=False)
+        user.is_staff = False
+        user.is_superuser = True
+        user.save()
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_username = user.get_username()
+    invitation.save(update_fields=["accepted_at", "accepted_username"])
+    return user
+
+
+@transaction.atomic
+def set_agency_active(agency: Agency, *, active: bool, actor=None) -> Agency:
+    """Deactivate (or reactivate) an agency: its site stops answering, nothing is deleted."""
+    agency.is_active = active
+    agency.save(update_fields=["is_active"])
+    log(
+        instance=agency,
+        action="panjereh.agency.activate" if active else "panjereh.agency.deactivate",
+        user=actor,
+    )
+    return agency
+
+
+def create_user_in_schema(schema_name: str, *, username: str, password: str, superuser: bool):
+    """Create (or reset) a user inside one schema; used by the demo command."""
+    user_model = get_user_model()
+    with schema_context(schema_name):
+        user, _created = user_model.objects.get_or_create(username=username)
+        user.is_superuser = superuser
+        user.is_staff = superuser
+        user.set_password(password)
+        user.save()
+    return user

@@ -1,0 +1,33 @@
+"""Views served on an agency's own site."""
+
+from django.contrib.auth import login
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django_tenants.utils import get_public_schema_name
+
+from . import services
+from .forms import EditorSignupForm
+
+
+@never_cache
+def accept_invitation(request, token):
+    """An invited person becomes this agency's editor and lands in its admin."""
+    agency = request.tenant
+    if agency.schema_name == get_public_schema_name():
+        raise Http404
+    try:
+        services.find_open_invitation(agency, token)
+    except services.InvitationError as exc:
+        return render(request, "tenants/invitation_invalid.html", {"message": str(exc)}, status=410)
+    form = EditorSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.accept_editor_invitation(agency, token, user_form=form)
+        except services.InvitationError as exc:
+            return render(
+                request, "tenants/invitation_invalid.html", {"message": str(exc)}, status=410
+            )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("wagtailadmin_home")
+    return render(request, "tenants/invitation_accept.html", {"form": form, "agency": agency})

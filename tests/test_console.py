@@ -1,0 +1,83 @@
+"""National administrators onboard and supervise agencies from the public admin."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from tenants.models import Agency
+
+PASSWORD = "national-Admin-passphrase-9"
+
+
+@pytest.fixture
+def national_admin_client(db, client_for):
+    get_user_model().objects.create_superuser("national", "n@example.org", PASSWORD)
+    client = client_for("localhost")
+    client.login(username="national", password=PASSWORD)
+    return client
+
+
+@pytest.mark.django_db
+def test_national_admin_onboards_an_agency_from_the_console(national_admin_client):
+    response = national_admin_client.post(
+        "/admin/agencies/onboard/",
+        {"name_fa": "سازمان بهزیستی", "slug": "behzisti", "kind": "organization", "level": "hq"},
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "http://behzisti.localhost/invitation/" in html
+    assert Agency.objects.get(slug="behzisti").name_fa == "سازمان بهزیستی"
+
+
+@pytest.mark.django_db
+def test_console_form_shows_every_problem_and_keeps_what_was_typed(national_admin_client, onboard):
+    onboard(slug="behzisti")
+
+    response = national_admin_client.post(
+        "/admin/agencies/onboard/",
+        {"name_fa": "سازمان بهزیستی کشور", "slug": "behzisti", "kind": "nonsense", "level": "hq"},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "already exists" in html or "nonsense" in html
+    assert "سازمان بهزیستی کشور" in html
+    assert Agency.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_console_lists_agencies_with_status_and_can_deactivate(national_admin_client, onboard):
+    agency = onboard(slug="behzisti", name_fa="سازمان بهزیستی").agency
+
+    listing = national_admin_client.get("/admin/agencies/").content.decode()
+    assert "سازمان بهزیستی" in listing and "behzisti" in listing
+
+    national_admin_client.post(f"/admin/agencies/{agency.pk}/toggle-active/")
+    agency.refresh_from_db()
+    assert agency.is_active is False
+
+
+@pytest.mark.django_db
+def test_console_is_closed_to_people_without_the_permission(client_for, db):
+    get_user_model().objects.create_user("clerk", password=PASSWORD)
+    client = client_for("localhost")
+    client.login(username="clerk", password=PASSWORD)
+
+    response = client.get("/admin/agencies/")
+
+    assert response.status_code in {302, 403}
+
+
+@pytest.mark.django_db
+def test_console_does_not_exist_on_an_agency_site(onboard, client_for):
+    from django_tenants.utils import schema_context
+
+    from tenants.services import create_user_in_schema
+
+    agency = onboard(slug="behzisti").agency
+    create_user_in_schema(agency.schema_name, username="boss", password=PASSWORD, superuser=True)
+    client = client_for("behzisti.localhost")
+    with schema_context(agency.schema_name):
+        assert client.login(username="boss", password=PASSWORD)
+
+    assert client.get("/admin/agencies/").status_code == 404

@@ -1,0 +1,1 @@
+"""The national design system: Persian-first, RTL, mobile-first templates and styles."""
