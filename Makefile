@@ -55,9 +55,9 @@ demo: migrate
 bench: install
 	$(PY) bench/onboarding.py --agencies 20
 
+# Needs GNU gettext (apt-get install gettext); the compiled .mo is committed.
 messages: install
-	cd platform && ../$(MANAGE) makemessages -l fa --ignore '*/migrations/*' || true
-	$(MANAGE) makemessages -l fa --ignore .venv --ignore var --ignore 'platform/*'
+	$(MANAGE) makemessages -l fa --ignore .venv --ignore var --ignore 'tests/*' --ignore 'bench/*'
 	$(MANAGE) compilemessages -l fa --ignore .venv
 
 db-stop: install

@@ -40,7 +40,8 @@ def test_console_form_shows_every_problem_and_keeps_what_was_typed(national_admi
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "already exists" in html or "nonsense" in html
+    assert "از پیش وجود دارد" in html
+    assert "nonsense" in html or "انتخاب معتبر" in html or "valid choice" in html
     assert "سازمان بهزیستی کشور" in html
     assert Agency.objects.count() == 1
 

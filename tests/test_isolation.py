@@ -77,12 +77,12 @@ def test_invitation_works_once_and_only_on_its_own_agency(onboard, client_for):
 
     wrong_agency = client_for("agency-b.localhost").get(a.invitation_url.split("localhost", 1)[1])
     assert wrong_agency.status_code == 410
-    assert "not valid for this agency" in wrong_agency.content.decode()
+    assert "برای این دستگاه معتبر نیست" in wrong_agency.content.decode()
 
     _accept(client_for("agency-a.localhost"), a.invitation_url)
     reused = _accept(client_for("agency-a.localhost"), a.invitation_url, username="someone")
     assert reused.status_code == 410
-    assert "already been used" in reused.content.decode()
+    assert "پیش‌تر استفاده شده" in reused.content.decode()
 
 
 @pytest.mark.django_db
@@ -97,7 +97,7 @@ def test_an_expired_invitation_is_refused(onboard, client_for):
     response = client_for("agency-a.localhost").get(a.invitation_url.split("localhost", 1)[1])
 
     assert response.status_code == 410
-    assert "expired" in response.content.decode()
+    assert "منقضی شده" in response.content.decode()
 
 
 @pytest.mark.django_db

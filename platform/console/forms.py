@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tenants.constants import AgencyKind, Province, ServiceLevel
 from tenants.models import Agency
+from tenants.services import validate_new_agency
 
 
 class OnboardAgencyForm(forms.Form):
@@ -26,3 +27,18 @@ class OnboardAgencyForm(forms.Form):
         label=_("Parent agency"), queryset=Agency.objects.all(), required=False
     )
     editor_email = forms.EmailField(label=_("First editor's email"), required=False)
+
+    def clean(self):
+        """Report the registry's rules (slug format, duplicates) with the form's own errors."""
+        cleaned = super().clean()
+        problems = validate_new_agency(
+            slug=(cleaned.get("slug") or "").strip().lower(),
+            name_fa=cleaned.get("name_fa") or "",
+            kind=cleaned.get("kind") or AgencyKind.OTHER,
+            level=cleaned.get("level") or ServiceLevel.HQ,
+        )
+        for field, messages in problems.items():
+            if field not in self.errors:
+                for message in messages:
+                    self.add_error(field, message)
+        return cleaned

@@ -118,9 +118,14 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 # --- Database ----------------------------------------------------------------------
 _database_url = env_str("DATABASE_URL", "")
-DATABASES = {
-    "default": database_from_url(_database_url) if _database_url else embedded_database(VAR_DIR)
-}
+# PANJEREH_DATABASE_NAME points the same server at another database (benchmarks).
+_database_name = env_str("PANJEREH_DATABASE_NAME", "")
+if _database_url:
+    DATABASES = {"default": database_from_url(_database_url)}
+    if _database_name:
+        DATABASES["default"]["NAME"] = _database_name
+else:
+    DATABASES = {"default": embedded_database(VAR_DIR, name=_database_name or "panjereh")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Caches: keys carry the schema so agencies never read each other's entries ----------
