@@ -27,12 +27,13 @@ var/secret_key:
 	@chmod 600 $@
 
 run: install var/secret_key
-	$(RUN_ENV) $(MANAGE) migrate_schemas --noinput
-	$(RUN_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
-	$(RUN_ENV) $(MANAGE) seed_demo
-	@echo "Serving on port $(PORT) with granian (Ctrl-C stops it)…"
-	$(RUN_ENV) $(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) \
-		--workers 2 --log-level warning config.wsgi:application
+	@echo "Migrating the database (embedded PostgreSQL under var/pg unless DATABASE_URL is set)…"
+	@$(RUN_ENV) $(MANAGE) migrate_schemas --noinput --verbosity 0
+	@$(RUN_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
+	@$(RUN_ENV) $(MANAGE) seed_demo
+	@echo "Serving on port $(PORT) with granian, 2 workers (Ctrl-C stops it)…"
+	@$(RUN_ENV) $(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) \
+		--workers 2 --blocking-threads 4 --backpressure 4 --log-level warning config.wsgi:application
 
 test: install lint
 	$(PY) -m pytest

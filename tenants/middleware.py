@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils import translation
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
@@ -29,12 +30,16 @@ class AgencyTenantMiddleware(TenantMainMiddleware):
         return domain.tenant
 
     def no_tenant_found(self, request, hostname):
-        return render(
-            request,
-            "portal/unknown_agency.html",
-            {"hostname": hostname, "portal_url": portal_url()},
-            status=404,
-        )
+        # Runs before LocaleMiddleware: answer in the portal's language, not a
+        # language left active on this thread by an earlier request.
+        with translation.override(settings.LANGUAGE_CODE):
+            response = render(
+                request,
+                "portal/unknown_agency.html",
+                {"hostname": hostname, "portal_url": portal_url()},
+                status=404,
+            )
+        return response
 
 
 def portal_url() -> str:

@@ -7,6 +7,7 @@ portal, national reports and the request backend.
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
@@ -60,6 +61,13 @@ class Agency(TenantMixin):
         ordering = ["name_fa"]
 
     def __str__(self) -> str:
+        return self.name_fa
+
+    @property
+    def name(self) -> str:
+        """The name in the language of the page being shown (Persian by default)."""
+        if translation.get_language() == "en" and self.name_en:
+            return self.name_en
         return self.name_fa
 
     @property

@@ -25,7 +25,14 @@ def test_platform_is_the_standard_library_module():
 
 def test_platform_is_the_standard_library_module_under_manage_py():
     out = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "shell", "-c", "import platform; print(platform.system())"],
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "--no-imports",
+            "-c",
+            "import platform; print(platform.system())",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

