@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from wagtail.models import ModelLogEntry
 
 from tenants.models import Agency
 
@@ -26,7 +27,10 @@ def test_national_admin_onboards_an_agency_from_the_console(national_admin_clien
     assert response.status_code == 200
     html = response.content.decode()
     assert "http://behzisti.localhost/invitation/" in html
-    assert Agency.objects.get(slug="behzisti").name_fa == "سازمان بهزیستی"
+    agency = Agency.objects.get(slug="behzisti")
+    assert agency.name_fa == "سازمان بهزیستی"
+    entry = ModelLogEntry.objects.get(action="panjereh.agency.onboard")
+    assert (entry.object_id, entry.user.username) == (str(agency.pk), "national")
 
 
 @pytest.mark.django_db

@@ -118,3 +118,13 @@ def test_onboarding_explains_when_the_template_schema_is_missing():
         services.onboard_agency(slug="early", name_fa="زودهنگام")
 
     assert not Agency.objects.filter(slug="early").exists()
+
+
+@pytest.mark.django_db
+def test_onboarding_refuses_a_template_older_than_the_code():
+    template = SchemaTemplate.objects.get()
+    template.migrations = template.migrations[:-1]
+    template.save()
+
+    with pytest.raises(SchemaTemplateError, match="older than the code"):
+        services.onboard_agency(slug="late", name_fa="دیرهنگام")
