@@ -67,6 +67,11 @@ def main() -> None:
     parser.add_argument("--agencies", type=int, default=20)
     parser.add_argument("--compare-migrations", type=int, default=0, metavar="K")
     parser.add_argument("--keep", action="store_true", help="Keep the scratch database.")
+    parser.add_argument(
+        "--fresh-connection",
+        action="store_true",
+        help="Open a new database connection for each agency, as separate requests would.",
+    )
     args = parser.parse_args()
 
     params = _setup_django()
@@ -79,10 +84,14 @@ def main() -> None:
         f"migrate_schemas on an empty database: {time.perf_counter() - started:.1f} s", flush=True
     )
 
+    from django.db import connections
+
     from tenants.services import onboard_agency
 
     timings = []
     for number in range(1, args.agencies + 1):
+        if args.fresh_connection:
+            connections.close_all()
         started = time.perf_counter()
         onboard_agency(slug=f"bench-{number}", name_fa=f"دستگاه آزمایشی {number}")
         timings.append(time.perf_counter() - started)

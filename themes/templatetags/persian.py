@@ -39,3 +39,30 @@ def jalali(value, fmt="%d %B %Y"):
         converted = jdatetime.date.fromgregorian(date=value, locale=locale)
     text = converted.strftime(fmt)
     return to_persian_digits(text) if persian else text
+
+
+@register.filter
+def rials(amount):
+    """An amount in rials with thousands separators, in the page's digits."""
+    if amount in (None, ""):
+        return ""
+    text = f"{int(amount):,}"
+    if translation.get_language() == "fa":
+        return to_persian_digits(text.replace(",", "٬"))
+    return text
+
+
+@register.filter
+def ld_json(data):
+    """A ``<script type="application/ld+json">`` element, safe from closing-tag injection."""
+    import json
+
+    from django.utils.safestring import mark_safe
+
+    text = (
+        json.dumps(data, ensure_ascii=False, sort_keys=True)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308

@@ -1,0 +1,61 @@
+"""Agency admin views: catalogue import/export and the package completeness report."""
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django_tenants.utils import get_public_schema_name
+
+from .catalog_format.convert import dumps
+from .selectors import export_catalogue
+from .services import import_catalogue
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+class CatalogueUploadForm(forms.Form):
+    file = forms.FileField(label=_("Catalogue file (JSON, service-catalog/1)"))
+    dry_run = forms.BooleanField(
+        label=_("Only check the file; change nothing"), required=False, initial=True
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload
+
+
+def _agency_administrator(request):
+    if connection.schema_name == get_public_schema_name():
+        raise Http404
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    return request.tenant
+
+
+def catalogue_import(request):
+    agency = _agency_administrator(request)
+    form = CatalogueUploadForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = import_catalogue(
+            form.cleaned_data["file"].read(),
+            dry_run=form.cleaned_data["dry_run"],
+            expected_agency=agency,
+        )
+        connection.set_tenant(agency)
+    return render(
+        request, "catalog_pages/admin/catalogue_import.html", {"form": form, "report": report}
+    )
+
+
+def catalogue_export(request):
+    agency = _agency_administrator(request)
+    response = HttpResponse(
+        dumps(export_catalogue(agency)), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{agency.slug}-catalogue.json"'
+    return response

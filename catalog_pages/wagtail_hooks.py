@@ -1,0 +1,65 @@
+"""Agency admin: catalogue import/export and package completeness on the dashboard."""
+
+from django.db import connection
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django_tenants.utils import get_public_schema_name
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+
+from . import views
+from .models import ServicePage
+
+
+def _in_agency_schema() -> bool:
+    return connection.schema_name != get_public_schema_name()
+
+
+@hooks.register("register_admin_urls")
+def register_catalogue_urls():
+    return [
+        path("catalogue/import/", views.catalogue_import, name="catalogue_import"),
+        path("catalogue/export/", views.catalogue_export, name="catalogue_export"),
+    ]
+
+
+class AgencyAdministratorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return _in_agency_schema() and request.user.is_superuser
+
+
+@hooks.register("register_admin_menu_item")
+def register_catalogue_menu_item():
+    return AgencyAdministratorMenuItem(
+        _("Import catalogue"), reverse("catalogue_import"), icon_name="upload", order=900
+    )
+
+
+class PackageCompletenessPanel(Component):
+    """How complete each service's legally required information package is."""
+
+    name = "package_completeness"
+    order = 50
+
+    def render_html(self, parent_context=None):
+        services = list(
+            ServicePage.objects.filter(locale__language_code="fa")
+            .order_by("path")
+            .prefetch_related("steps", "documents", "fees")
+        )
+        rows = [
+            {"page": page, "score": page.completeness, "gaps": page.package_gaps()}
+            for page in services
+        ]
+        overall = round(sum(row["score"] for row in rows) / len(rows)) if rows else None
+        return render_to_string(
+            "catalog_pages/admin/completeness_panel.html", {"rows": rows, "overall": overall}
+        )
+
+
+@hooks.register("construct_homepage_panels")
+def add_completeness_panel(request, panels):
+    if _in_agency_schema():
+        panels.append(PackageCompletenessPanel())
