@@ -10,7 +10,7 @@ RUN_ENV := DJANGO_SETTINGS_MODULE=config.settings.production HTTPS=false PUBLIC_
 	SECRET_KEY="$$(cat var/secret_key)" PYTHONPATH=platform
 TEMPLATES := $(shell git ls-files '*.html' 2>/dev/null)
 
-.PHONY: install run test lint format migrate demo bench db-stop messages clean
+.PHONY: install run test browser lint format migrate demo bench db-stop messages clean
 
 install: $(STAMP)
 
@@ -37,8 +37,14 @@ run: install var/secret_key
 		--port $(PORT) --workers 2 --blocking-threads 4 --backpressure 4 --log-level warning \
 		config.wsgi:application; $(RUN_ENV) $(MANAGE) embedded_postgres release
 
-test: install lint
+test: install lint browser
 	$(PY) -m pytest
+
+# Browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -366,9 +366,12 @@ class ServicePage(BasePage):
     def accepts_online_requests(self) -> bool:
         return self.delivery != Delivery.IN_PERSON and not self.unavailable
 
-    def structured_data(self, request=None) -> dict:
+    PACKAGE_RELATIONS = ("steps", "documents", "fees", "laws", "faqs", "inquiries")
+
+    def structured_data(self, request=None, home=None, fees=None) -> dict:
         """schema.org GovernmentService for search engines and assistants."""
-        home = AgencyHomePage.objects.ancestor_of(self).first() or self.get_parent().specific
+        if home is None:
+            home = AgencyHomePage.objects.ancestor_of(self).first() or self.get_parent().specific
         data = {
             "@context": "https://schema.org",
             "@type": "GovernmentService",
@@ -386,7 +389,7 @@ class ServicePage(BasePage):
         }
         if self.registry_code:
             data["identifier"] = self.registry_code
-        fees = list(self.fees.all())
+        fees = list(self.fees.all()) if fees is None else fees
         if fees or self.is_free:
             data["offers"] = [
                 {
@@ -401,7 +404,15 @@ class ServicePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["structured_data"] = self.structured_data(request)
+        # One query per part of the package, however many items it has.
+        package = {
+            relation: list(getattr(self, relation).all()) for relation in self.PACKAGE_RELATIONS
+        }
+        ancestors = list(self.get_ancestors().filter(depth__gt=1))
+        home = ancestors[0] if ancestors else None  # the agency home is the site root
+        context["package"] = package
+        context["breadcrumbs"] = ancestors
+        context["structured_data"] = self.structured_data(request, home=home, fees=package["fees"])
         return context
 
     def publish(self, revision, *args, **kwargs):

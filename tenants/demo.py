@@ -8,13 +8,6 @@ from .models import Agency
 
 DEMO_AGENCIES = [
     {
-        "slug": "civil-registration",
-        "name_fa": "سازمان ثبت احوال کشور",
-        "name_en": "National Organization for Civil Registration",
-        "kind": AgencyKind.ORGANIZATION,
-        "introduction": "سازمانی دولتی وابسته به وزارت کشور که رویدادهای حیاتی شهروندان را ثبت می‌کند.",
-    },
-    {
         "slug": "tax",
         "name_fa": "سازمان امور مالیاتی کشور",
         "name_en": "Iranian National Tax Administration",
@@ -42,9 +35,20 @@ DEMO_AGENCIES = [
 
 def seed_demo(*, admin_username: str, admin_password: str, stdout=None) -> list[Agency]:
     """Onboard the demo agencies (once) and give the demo administrator every admin."""
+    from catalog_pages.catalog_format.validation import SCHEMA_PATH
     from catalog_pages.models import AgencyHomePage
+    from catalog_pages.services import import_catalogue
 
-    agencies = []
+    # One agency with a full catalogue: the sample of the interchange format.
+    report = import_catalogue(SCHEMA_PATH.with_name("sample-agency.json").read_bytes())
+    if not report.ok:
+        raise RuntimeError("; ".join(map(str, report.errors)))
+    if stdout and report.changed:
+        stdout.write(f"  imported the catalogue of {report.agency.name_fa}")
+    agencies = [report.agency]
+    services.create_user_in_schema(
+        report.agency.schema_name, username=admin_username, password=admin_password, superuser=True
+    )
     for spec in DEMO_AGENCIES:
         spec = dict(spec)
         introduction = spec.pop("introduction")

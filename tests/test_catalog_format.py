@@ -14,8 +14,9 @@ from catalog_pages.selectors import export_catalogue
 from catalog_pages.services import import_catalogue
 from tenants.models import Agency
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SAMPLE = FIXTURES / "sample-agency.json"
+SAMPLE = (
+    Path(__file__).resolve().parents[1] / "catalog_pages" / "catalog_format" / "sample-agency.json"
+)
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "catalog-format"
 
 

@@ -21,7 +21,9 @@ from catalog_pages.models import (
 )
 from catalog_pages.services import import_catalogue
 
-SAMPLE = Path(__file__).parent / "fixtures" / "sample-agency.json"
+SAMPLE = (
+    Path(__file__).resolve().parents[1] / "catalog_pages" / "catalog_format" / "sample-agency.json"
+)
 PASSWORD = "a-long-Passphrase-for-tests-42"
 
 

@@ -37,7 +37,8 @@ def jalali(value, fmt="%d %B %Y"):
         converted = jdatetime.datetime.fromgregorian(datetime=value, locale=locale)
     else:
         converted = jdatetime.date.fromgregorian(date=value, locale=locale)
-    text = converted.strftime(fmt)
+    # "2 Azar 1405", not "02 Azar 1405".
+    text = converted.strftime(fmt.replace("%d", str(converted.day)))
     return to_persian_digits(text) if persian else text
 
 

@@ -69,6 +69,7 @@ TENANT_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     *WAGTAIL_APPS,
+    "themes",
     "catalog_pages",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -80,6 +81,9 @@ ROOT_URLCONF = "config.urls_tenant"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 # New agencies are cloned from this pre-migrated schema (see tenants/schema_template.py).
 TENANT_TEMPLATE_SCHEMA = "panjereh_template"
+# Issue `SET search_path` only when the schema changes, not before every query
+# (django-tenants forgets it on rollback, so this stays correct).
+TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -109,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "themes.context_processors.portal",
+                "wagtail.contrib.settings.context_processors.settings",
             ],
         },
     },

@@ -1,0 +1,192 @@
+"""A citizen's view in a real browser: Debian's Chromium driven by Playwright, checked by axe.
+
+The pages are served by granian, as in production, from the test database, in
+which this module imports the sample catalogue (and removes it afterwards).
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = (
+    Path(__file__).resolve().parents[1] / "catalog_pages" / "catalog_format" / "sample-agency.json"
+)
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(os.environ.get("PANJEREH_SCREENSHOT_DIR", ROOT / "var" / "screenshots"))
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def catalogue(django_db_setup, django_db_blocker):
+    """The sample agency, committed so another process can serve it."""
+    from django_tenants.utils import schema_exists
+    from wagtail.models import ModelLogEntry
+
+    from catalog_pages.services import import_catalogue
+    from tenants.models import Agency
+
+    with django_db_blocker.unblock():
+        report = import_catalogue(SAMPLE.read_bytes())
+        assert report.ok, report.errors
+        agency = report.agency
+        yield agency
+        connection.set_schema_to_public()
+        Agency.objects.filter(pk=agency.pk).delete()
+        ModelLogEntry.objects.filter(action__startswith="panjereh.").delete()
+        if schema_exists(agency.schema_name):
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP SCHEMA "{agency.schema_name}" CASCADE')
+
+
+@pytest.fixture(scope="module")
+def server(catalogue):
+    port = _free_port()
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "PYTHONPATH": f"{ROOT}:{ROOT / 'platform'}",
+        "PANJEREH_DATABASE_NAME": database["NAME"],
+        "PUBLIC_PORT": str(port),
+    }
+    granian = shutil.which("granian", path=str(Path(sys.executable).parent))
+    process = subprocess.Popen(  # noqa: S603
+        [
+            granian,
+            "--interface",
+            "wsgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--log-level",
+            "warning",
+            "config.wsgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("granian did not start")
+    yield f"http://{catalogue.slug}.{settings.BASE_DOMAIN}:{port}"
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+def _serious_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]})
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']}"
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "label"), [(390, 844, "phone"), (1280, 900, "desktop")]
+)
+def test_service_page_in_persian_is_rtl_accessible_and_described_for_machines(
+    browser, server, width, height, label
+):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(f"{server}/smart-national-id-card/")
+
+    assert page.get_attribute("html", "dir") == "rtl"
+    assert page.get_attribute("html", "lang") == "fa"
+    assert page.locator("h1").inner_text() == "صدور کارت هوشمند ملی"
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    # The Jalali "last updated" date: a Persian month name and Persian digits.
+    meta = page.locator(".meta").inner_text()
+    assert any(
+        month in meta
+        for month in (
+            "فروردین",
+            "اردیبهشت",
+            "خرداد",
+            "تیر",
+            "مرداد",
+            "شهریور",
+            "مهر",
+            "آبان",
+            "آذر",
+            "دی",
+            "بهمن",
+            "اسفند",
+        )
+    )
+    assert any(digit in meta for digit in "۰۱۲۳۴۵۶۷۸۹")
+    structured = json.loads(page.locator('script[type="application/ld+json"]').inner_text())
+    assert structured["@type"] == "GovernmentService"
+    assert _serious_violations(page) == []
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"service-{label}.png", full_page=True)
+    page.goto(f"{server}/")
+    assert _serious_violations(page) == []
+    page.screenshot(path=SCREENSHOTS / f"agency-home-{label}.png", full_page=True)
+    page.close()
+
+
+def test_language_switch_turns_the_service_page_english_and_ltr(browser, server):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{server}/smart-national-id-card/")
+
+    page.get_by_role("link", name="English").click()
+
+    assert page.url.endswith("/en/smart-national-id-card/")
+    assert page.get_attribute("html", "dir") == "ltr"
+    assert page.locator("h1").inner_text() == "Smart national ID card issuance"
+    assert _serious_violations(page) == []
+    page.close()
