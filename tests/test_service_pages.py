@@ -296,3 +296,23 @@ def test_admin_upload_reports_problems_with_paths_and_imports_valid_files(onboar
             == 2
         )
     assert Page.objects is not None
+
+
+@pytest.mark.django_db
+def test_editors_translate_a_service_with_wagtail_localize_including_its_steps(agency):
+    from wagtail_localize.models import StringSegment
+    from wagtail_localize.operations import TranslationCreator
+
+    with schema_context(agency.schema_name):
+        boss = get_user_model().objects.create_superuser("boss", password=PASSWORD)
+        page = _complete(_draft_service())
+        page.save_revision().publish()
+        english = Locale.objects.get(language_code="en")
+
+        TranslationCreator(boss, [english]).create_translations(page)
+
+        translated = page.get_translation(english)
+        assert translated.locale == english
+        assert [step.title for step in translated.steps.all()] == ["ثبت درخواست"]
+        # The step title is offered to translators as a segment of the page.
+        assert StringSegment.objects.filter(string__data="ثبت درخواست").exists()
