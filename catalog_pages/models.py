@@ -16,6 +16,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail.search import index
 
 from tenants.constants import ServiceLevel
 
@@ -262,6 +263,14 @@ class ServicePage(BasePage):
     unavailable_reason = models.TextField(_("why it is unavailable"), blank=True)
 
     base_form_class = ServicePageForm
+
+    # Wagtail's own search, for editors in the admin; citizens use search/ (all agencies).
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("keywords"),
+        index.FilterField("unavailable"),
+    ]
 
     content_panels = [
         *Page.content_panels,

@@ -4,11 +4,20 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from wagtail.admin import urls as wagtailadmin_urls
 
+from search import views as search_views
+
 urlpatterns = [
     # National administrators: agency registry, onboarding, later reports.
     path("admin/", include(wagtailadmin_urls)),
+    path("api/v1/search", search_views.search_api, name="search_api"),
+    path("api/v1/search/suggest", search_views.suggest_api, name="search_suggest_api"),
 ]
 # Persian at /, English under /en/: the portal is Persian whatever the browser prefers.
-urlpatterns += i18n_patterns(path("", include("portal.urls")), prefix_default_language=False)
+urlpatterns += i18n_patterns(
+    path("search/", search_views.search_page, name="search"),
+    path("search/open/", search_views.open_result, name="search_open"),
+    path("", include("portal.urls")),
+    prefix_default_language=False,
+)
 
 handler404 = "portal.views.not_found"

@@ -58,10 +58,12 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     *WAGTAIL_APPS,
     "themes",
     "portal",
     "console",
+    "search",
 ]
 # One schema per agency: its Wagtail site, pages, editors, revisions and uploads.
 TENANT_APPS = [

@@ -1,0 +1,76 @@
+"""Search backends behind one interface; ``get_backend()`` picks one from the settings.
+
+PostgreSQL (default) searches the public schema's index table; Elasticsearch is
+used when ELASTICSEARCH_URL is set.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Filters:
+    agency: str = ""
+    level: str = ""
+    delivery: str = ""
+    audience: str = ""
+    province: str = ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    agency: str
+    agency_name: str
+    service: str
+    title: str
+    summary: str
+    url: str
+    level: str
+    delivery: str
+    unavailable: bool
+    score: float
+    highlight: str = ""
+
+
+@dataclass
+class Results:
+    query: str
+    language: str
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    suggestion: str = ""
+
+
+class SearchBackend:
+    """What every backend does."""
+
+    def replace(self, agency, translation_key: str, documents: list) -> None:
+        raise NotImplementedError
+
+    def remove(self, agency, translation_key: str) -> None:
+        raise NotImplementedError
+
+    def search(
+        self,
+        query: str,
+        *,
+        filters: Filters = Filters(),
+        limit: int = 20,
+        offset: int = 0,  # noqa: B008
+    ) -> Results:
+        raise NotImplementedError
+
+    def suggest(self, prefix: str, *, limit: int = 8) -> list[str]:
+        raise NotImplementedError
+
+
+def get_backend() -> SearchBackend:
+    if settings.ELASTICSEARCH_URL:
+        from .elasticsearch import ElasticsearchBackend
+
+        return ElasticsearchBackend(settings.ELASTICSEARCH_URL)
+    from .postgres import PostgresBackend
+
+    return PostgresBackend()

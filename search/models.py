@@ -1,0 +1,97 @@
+"""The cross-agency search index (public schema): one row per published service and language."""
+
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tenants.models import Agency
+
+
+class IndexedService(models.Model):
+    """A published service as search sees it; written only by ``search.services``."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    translation_key = models.UUIDField()
+    language = models.CharField(max_length=8)
+    service_slug = models.SlugField(max_length=80)
+    title = models.CharField(max_length=255)
+    summary = models.TextField()
+    url = models.URLField(max_length=500)
+    level = models.CharField(max_length=8)
+    delivery = models.CharField(max_length=12)
+    audience = models.CharField(max_length=20)
+    province = models.CharField(max_length=32, blank=True)
+    unavailable = models.BooleanField(default=False)
+    # Normalised terms (search.persian.search_text) of each weighted part.
+    title_terms = models.TextField()
+    keyword_terms = models.TextField(blank=True)
+    summary_terms = models.TextField(blank=True)
+    body_terms = models.TextField(blank=True)
+    search_vector = SearchVectorField(null=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "translation_key", "language"], name="one_entry_per_translation"
+            )
+        ]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="indexed_service_vector"),
+            GinIndex(
+                OpClass("title_terms", name="gin_trgm_ops"), name="indexed_service_title_trgm"
+            ),
+            GinIndex(OpClass("keyword_terms", name="gin_trgm_ops"), name="indexed_service_kw_trgm"),
+            models.Index(fields=["language", "agency"], name="indexed_service_lang_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.agency_id}, {self.language})"
+
+
+class IndexedTerm(models.Model):
+    """Every word of indexed titles and keywords: the vocabulary typos are corrected against.
+
+    Only ever added to (a word no longer used costs nothing but a row), so
+    indexing never has to count which services still use a word.
+    """
+
+    term = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        indexes = [GinIndex(OpClass("term", name="gin_trgm_ops"), name="indexed_term_trgm")]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class SynonymGroup(models.Model):
+    """Phrases citizens use for the same thing, e.g. «گواهینامه» and «مدرک رانندگی»."""
+
+    phrases = models.TextField(_("phrases"), help_text=_("One phrase per line; all mean the same."))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("synonym group")
+        verbose_name_plural = _("synonyms")
+
+    def __str__(self) -> str:
+        return " ↔ ".join(self.phrase_list)
+
+    @property
+    def phrase_list(self) -> list[str]:
+        return [line.strip() for line in self.phrases.splitlines() if line.strip()]
+
+
+class QueryLog(models.Model):
+    """What citizens looked for, anonymously: to see what they do not find."""
+
+    query = models.CharField(max_length=200)
+    language = models.CharField(max_length=8)
+    result_count = models.PositiveIntegerField()
+    clicked_position = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.query
