@@ -45,6 +45,41 @@ def search_page(request):
     return render(request, "search/search.html", context)
 
 
+def _facet_groups(facets: dict) -> list[dict]:
+    """Facets with their headings and human labels, for the search page."""
+    from django.utils.translation import gettext as _
+
+    from catalog_pages.constants import Audience, Delivery
+    from tenants.constants import Province, ServiceLevel
+    from tenants.models import Agency
+
+    names = dict(
+        Agency.objects.filter(slug__in=facets.get("agency", {})).values_list("slug", "name_fa")
+    )
+    labels = {
+        "agency": (_("Agency"), names),
+        "level": (_("Level"), dict(ServiceLevel.choices)),
+        "delivery": (_("Delivery"), dict(Delivery.choices)),
+        "audience": (_("Who can apply"), dict(Audience.choices)),
+        "province": (_("Province"), dict(Province.choices)),
+    }
+    groups = []
+    for name, counts in facets.items():
+        if len(counts) < 2:
+            continue  # a facet with one value narrows nothing
+        heading, label_of = labels[name]
+        groups.append(
+            {
+                "name": name,
+                "heading": heading,
+                "values": [
+                    (value, label_of.get(value, value), count) for value, count in counts.items()
+                ],
+            }
+        )
+    return groups
+
+
 @require_GET
 def search_api(request):
     query = _query(request)

@@ -199,3 +199,17 @@ def test_opening_a_result_records_its_position_and_never_redirects_elsewhere(ind
     assert evil.status_code == 404
     log.refresh_from_db()
     assert log.clicked_position == 1
+
+
+@pytest.mark.django_db
+def test_national_administrators_maintain_synonyms_in_the_admin(client_for):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("national", password="national-Admin-passphrase-9")
+    client = client_for("localhost")
+    client.login(username="national", password="national-Admin-passphrase-9")
+
+    response = client.post("/admin/search_synonyms/new/", {"phrases": "گواهینامه\nمدرک رانندگی"})
+
+    assert response.status_code == 302
+    assert SynonymGroup.objects.get().phrase_list == ["گواهینامه", "مدرک رانندگی"]
