@@ -10,6 +10,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -432,6 +433,16 @@ class ServicePage(BasePage):
         return super().publish(revision, *args, **kwargs)
 
 
+def working_days_text(days) -> str:
+    from themes.templatetags.persian import fa_digits
+
+    if days is None:
+        return ""
+    return ngettext("%(shown)s working day", "%(shown)s working days", days) % {
+        "shown": fa_digits(days)
+    }
+
+
 class ServiceChild(TranslatableMixin, Orderable):
     """An ordered part of a service's package, translated with its page."""
 
@@ -450,6 +461,11 @@ class ServiceStep(ServiceChild):
 
     class Meta(ServiceChild.Meta):
         verbose_name = _("step")
+
+    @property
+    def duration_text(self) -> str:
+        """«۳ روز کاری», computed here: a blocktrans per step is slow on long packages."""
+        return working_days_text(self.duration_days)
 
 
 class ServiceDocument(ServiceChild):
@@ -474,6 +490,16 @@ class ServiceDocument(ServiceChild):
 
     class Meta(ServiceChild.Meta):
         verbose_name = _("document")
+
+    @property
+    def constraints_text(self) -> str:
+        from themes.templatetags.persian import fa_digits
+
+        size = f"{self.max_size_mb:f}".rstrip("0").rstrip(".")
+        return gettext("Formats: %(formats)s; at most %(size)s MB") % {
+            "formats": "، ".join(fmt.upper() for fmt in self.formats),
+            "size": fa_digits(size),
+        }
 
 
 class ServiceFee(ServiceChild):

@@ -78,6 +78,14 @@ _PLURAL_SUFFIXES = ("هایی", "های", "ها")
 _VERB_PREFIXES = ("نمی", "می")
 
 
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+
+
+def ascii_digits(text: str) -> str:
+    """Persian and Arabic-Indic digits as ASCII digits; everything else unchanged."""
+    return text.translate(_DIGITS)
+
+
 def normalize(text: str) -> str:
     """One spelling for a Persian (or English) text; words separated by single spaces."""
     if not text:

@@ -316,3 +316,23 @@ def test_editors_translate_a_service_with_wagtail_localize_including_its_steps(a
         assert [step.title for step in translated.steps.all()] == ["ثبت درخواست"]
         # The step title is offered to translators as a segment of the page.
         assert StringSegment.objects.filter(string__data="ثبت درخواست").exists()
+
+
+@pytest.mark.django_db
+def test_admin_shows_exact_dates_in_the_jalali_calendar(agency, client_for):
+    from tenants.services import create_user_in_schema
+
+    create_user_in_schema(agency.schema_name, username="boss", password=PASSWORD, superuser=True)
+    with schema_context(agency.schema_name):
+        page = _complete(_draft_service())
+        page.save_revision().publish()
+    client = client_for("permits.localhost")
+    with schema_context(agency.schema_name):
+        client.login(username="boss", password=PASSWORD)
+
+    html = client.get(f"/admin/pages/{page.get_parent().pk}/").content.decode()
+
+    assert re.search(
+        r'data-w-tooltip-content-value="[۰-۹]+ (فروردین|اردیبهشت|خرداد|تیر|مرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند) ۱۴',
+        html,
+    )

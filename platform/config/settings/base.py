@@ -59,8 +59,9 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
-    *WAGTAIL_APPS,
+    # Before Wagtail: its templates override some of the admin's (Jalali dates).
     "themes",
+    *WAGTAIL_APPS,
     "portal",
     "console",
     "search",
@@ -70,8 +71,8 @@ TENANT_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
-    *WAGTAIL_APPS,
     "themes",
+    *WAGTAIL_APPS,
     "catalog_pages",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
