@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
@@ -200,8 +201,11 @@ class IncompletePackageError(ValidationError):
     """Publishing was refused because legally required parts are missing."""
 
 
-class ServicePage(BasePage):
-    """One government service and its full information package (بسته اطلاعاتی خدمت)."""
+class ServicePage(RoutablePageMixin, BasePage):
+    """One government service and its full information package (بسته اطلاعاتی خدمت).
+
+    ``apply/`` is its generated request form, ``apply/done/<code>/`` the receipt.
+    """
 
     summary = models.TextField(
         _("summary"), help_text=_("What the service is, in one or two plain sentences.")
@@ -424,6 +428,18 @@ class ServicePage(BasePage):
         context["breadcrumbs"] = ancestors
         context["structured_data"] = self.structured_data(request, home=home, fees=package["fees"])
         return context
+
+    @path("apply/", name="request_form")
+    def request_form(self, request):
+        from forms_engine.views import apply
+
+        return apply(request, self)
+
+    @path("apply/done/<str:code>/", name="request_receipt")
+    def request_receipt(self, request, code):
+        from forms_engine.views import receipt
+
+        return receipt(request, self, code)
 
     def publish(self, revision, *args, **kwargs):
         """Every way of publishing (admin, workflow, schedule, import) passes here."""

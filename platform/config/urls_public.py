@@ -2,6 +2,7 @@
 
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
+from service_requests import views as request_views
 from wagtail.admin import urls as wagtailadmin_urls
 
 from search import views as search_views
@@ -16,6 +17,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("search/", search_views.search_page, name="search"),
     path("search/open/", search_views.open_result, name="search_open"),
+    path("track/", request_views.track, name="track"),
     path("", include("portal.urls")),
     prefix_default_language=False,
 )

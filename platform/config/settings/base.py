@@ -35,6 +35,7 @@ WAGTAIL_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -65,6 +66,8 @@ SHARED_APPS = [
     "portal",
     "console",
     "search",
+    "service_requests",
+    "forms_engine",
 ]
 # One schema per agency: its Wagtail site, pages, editors, revisions and uploads.
 TENANT_APPS = [
@@ -170,6 +173,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Citizens' documents: never under MEDIA_ROOT, never served by URL (see service_requests.storage).
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 # Uploads are stored per agency: MEDIA_ROOT/<schema>/...
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 STORAGES = {

@@ -1,0 +1,197 @@
+"""Request forms generated from a service's information package.
+
+A form has one field per ``ServiceFormField`` (typed and validated as the
+catalogue format says) and one upload slot per ``ServiceDocument``. Every
+problem is reported at once, in Persian, next to its field.
+"""
+
+import datetime
+import re
+
+import jdatetime
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from service_requests.uploads import inspect
+
+from catalog_pages.constants import FormFieldType
+from search.persian import ascii_digits
+
+from . import validators
+
+
+class _CleanedCharField(forms.CharField):
+    cleaner = None
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return ""
+        return type(self).cleaner(value)
+
+
+class NationalIdField(_CleanedCharField):
+    cleaner = staticmethod(validators.clean_national_id)
+
+
+class MobileField(_CleanedCharField):
+    cleaner = staticmethod(validators.clean_mobile)
+
+
+class PostalCodeField(_CleanedCharField):
+    cleaner = staticmethod(validators.clean_postal_code)
+
+
+class WholeNumberField(_CleanedCharField):
+    cleaner = staticmethod(validators.clean_number)
+
+
+_JALALI = re.compile(r"^(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})$")
+
+
+def clean_jalali_date(value: str) -> str:
+    """«۱۴۰۳/۰۱/۱۵» → "2024-04-03" (stored Gregorian, ISO)."""
+    match = _JALALI.match(ascii_digits(value.strip()))
+    if not match:
+        raise ValidationError(_("Enter the date like 1403/01/15."), code="jalali_format")
+    try:
+        day = jdatetime.date(*(int(part) for part in match.groups())).togregorian()
+    except ValueError as exc:
+        raise ValidationError(
+            _("This date does not exist in the calendar."), code="jalali_invalid"
+        ) from exc
+    if not datetime.date(1900, 1, 1) <= day <= datetime.date(2100, 1, 1):
+        raise ValidationError(_("This date does not exist in the calendar."), code="jalali_invalid")
+    return day.isoformat()
+
+
+class JalaliDateField(_CleanedCharField):
+    cleaner = staticmethod(clean_jalali_date)
+
+
+class DocumentField(forms.FileField):
+    """An upload slot: the file's content must be one of the allowed formats and small enough."""
+
+    def __init__(self, *, document, **kwargs):
+        self.document = document
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if not upload:
+            return upload
+        inspected = inspect(upload)
+        allowed = list(self.document.formats) or ["pdf", "jpg", "png"]
+        names = "، ".join(kind.upper() for kind in allowed)
+        if inspected is None or inspected.kind not in allowed:
+            raise ValidationError(
+                _("«%(title)s» must be a %(formats)s file; this file is not.")
+                % {"title": self.document.title, "formats": names},
+                code="document_format",
+            )
+        if inspected.size > float(self.document.max_size_mb) * 1024 * 1024:
+            raise ValidationError(
+                _("«%(title)s» may be at most %(size)s MB.")
+                % {"title": self.document.title, "size": self.document.max_size_mb.normalize()},
+                code="document_size",
+            )
+        upload.inspected = inspected
+        return upload
+
+
+def _form_field(spec) -> forms.Field:
+    common = {"label": spec.label, "required": spec.required, "help_text": spec.help}
+    max_length = spec.max_length or None
+    kind = spec.field_type
+    if kind == FormFieldType.TEXTAREA:
+        return forms.CharField(
+            widget=forms.Textarea(attrs={"rows": 4}), max_length=max_length, **common
+        )
+    if kind == FormFieldType.NATIONAL_ID:
+        return NationalIdField(
+            widget=forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "off", "dir": "ltr"}
+            ),
+            **common,
+        )
+    if kind == FormFieldType.MOBILE:
+        return MobileField(
+            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "dir": "ltr"}),
+            **common,
+        )
+    if kind == FormFieldType.POSTAL_CODE:
+        return PostalCodeField(
+            widget=forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "postal-code", "dir": "ltr"}
+            ),
+            **common,
+        )
+    if kind == FormFieldType.EMAIL:
+        return forms.EmailField(
+            widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}), **common
+        )
+    if kind == FormFieldType.NUMBER:
+        return WholeNumberField(
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}), **common
+        )
+    if kind == FormFieldType.JALALI_DATE:
+        return JalaliDateField(
+            widget=forms.TextInput(
+                attrs={"placeholder": "۱۴۰۳/۰۱/۱۵", "inputmode": "numeric", "dir": "ltr"}
+            ),
+            **common,
+        )
+    if kind == FormFieldType.CHOICE:
+        choices = [("", _("Choose…"))] + [(choice, choice) for choice in spec.choice_list]
+        return forms.ChoiceField(choices=choices, **common)
+    if kind == FormFieldType.CHECKBOX:
+        return forms.BooleanField(**common)
+    return forms.CharField(max_length=max_length, **common)
+
+
+class RequestForm(forms.Form):
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    error_css_class = "form-field--error"
+
+    def __init__(self, *args, service, kept_slots=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.service = service
+        self.kept_slots = set(kept_slots)
+        self.field_specs = list(service.form_fields.all())
+        self.documents = list(service.documents.all())
+        for spec in self.field_specs:
+            self.fields[f"field_{spec.name}"] = _form_field(spec)
+        for document in self.documents:
+            self.fields[f"document_{document.slug}"] = DocumentField(
+                document=document,
+                label=document.title,
+                required=document.required and document.slug not in self.kept_slots,
+                help_text=document.description,
+                widget=forms.ClearableFileInput(
+                    attrs={"accept": ",".join(f".{kind}" for kind in document.formats)}
+                ),
+                error_messages={
+                    "required": gettext_lazy("«%(title)s» is required; attach it.")
+                    % {"title": document.title}
+                },
+            )
+
+    @property
+    def document_fields(self):
+        return [self[f"document_{document.slug}"] for document in self.documents]
+
+    @property
+    def data_fields(self):
+        return [self[f"field_{spec.name}"] for spec in self.field_specs]
+
+    def answers(self) -> dict:
+        """What the citizen entered, by field name (JSON-ready)."""
+        return {spec.name: self.cleaned_data.get(f"field_{spec.name}") for spec in self.field_specs}
+
+    def first_of(self, field_type: str) -> str:
+        for spec in self.field_specs:
+            if spec.field_type == field_type:
+                return self.cleaned_data.get(f"field_{spec.name}") or ""
+        return ""

@@ -1,0 +1,17 @@
+"""Reading requests: by tracking code for citizens (later: by agency for staff)."""
+
+from . import tracking
+from .models import ServiceRequest
+
+
+def find_by_code(typed: str) -> ServiceRequest | None:
+    """The request with this code, or None; malformed codes never reach the database."""
+    code = tracking.normalise(typed)
+    if not tracking.is_well_formed(code):
+        return None
+    return (
+        ServiceRequest.objects.select_related("agency")
+        .prefetch_related("history")
+        .filter(tracking_code=code, agency__is_active=True)
+        .first()
+    )

@@ -1,0 +1,36 @@
+"""Working days on the Iranian calendar: Fridays and official holidays are not counted."""
+
+import datetime
+
+FRIDAY = 4  # Python's Monday is 0
+
+
+def is_working_day(day: datetime.date, holidays: set[datetime.date]) -> bool:
+    return day.weekday() != FRIDAY and day not in holidays
+
+
+def add_working_days(
+    start: datetime.date, days: int, holidays: set[datetime.date]
+) -> datetime.date:
+    """The date ``days`` working days after ``start`` (the day of submission does not count)."""
+    current = start
+    remaining = days
+    while remaining > 0:
+        current += datetime.timedelta(days=1)
+        if is_working_day(current, holidays):
+            remaining -= 1
+    return current
+
+
+def holidays_between(start: datetime.date, end: datetime.date) -> set[datetime.date]:
+    from .models import Holiday
+
+    return set(
+        Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", flat=True)
+    )
+
+
+def promised_date(submitted_on: datetime.date, duration_days: int) -> datetime.date:
+    """When the answer is due: holidays are looked up for a generous window ahead."""
+    window_end = submitted_on + datetime.timedelta(days=duration_days * 2 + 60)
+    return add_working_days(submitted_on, duration_days, holidays_between(submitted_on, window_end))
