@@ -10,3 +10,38 @@ class RequestStatus(models.TextChoices):
     ANSWERED = "answered", _("Answered")
     CLOSED = "closed", _("Closed")
     REJECTED = "rejected", _("Rejected")
+
+
+OPEN_STATUSES = frozenset(
+    {
+        RequestStatus.SUBMITTED,
+        RequestStatus.INCOMPLETE,
+        RequestStatus.ACCEPTED,
+        RequestStatus.IN_PROGRESS,
+    }
+)
+
+# Which status can follow which: the agency's side of the workflow.
+TRANSITIONS = {
+    RequestStatus.SUBMITTED: {
+        RequestStatus.ACCEPTED,
+        RequestStatus.INCOMPLETE,
+        RequestStatus.REJECTED,
+    },
+    RequestStatus.INCOMPLETE: {RequestStatus.ACCEPTED, RequestStatus.REJECTED},
+    RequestStatus.ACCEPTED: {
+        RequestStatus.IN_PROGRESS,
+        RequestStatus.INCOMPLETE,
+        RequestStatus.REJECTED,
+    },
+    RequestStatus.IN_PROGRESS: {
+        RequestStatus.ANSWERED,
+        RequestStatus.INCOMPLETE,
+        RequestStatus.REJECTED,
+    },
+    RequestStatus.ANSWERED: {RequestStatus.CLOSED},
+    RequestStatus.CLOSED: set(),
+    RequestStatus.REJECTED: set(),
+}
+# Saying why is required for these.
+NEEDS_NOTE = frozenset({RequestStatus.INCOMPLETE, RequestStatus.REJECTED})

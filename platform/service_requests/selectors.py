@@ -15,3 +15,12 @@ def find_by_code(typed: str) -> ServiceRequest | None:
         .filter(tracking_code=code, agency__is_active=True)
         .first()
     )
+
+
+def requests_of(agency):
+    """Every request of one agency: the only way agency views read requests."""
+    return ServiceRequest.objects.filter(agency_id=agency.pk)
+
+
+def request_of(agency, code: str) -> ServiceRequest | None:
+    return requests_of(agency).filter(tracking_code=code).first()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from tenants.models import Agency
 
 from . import tracking
-from .constants import RequestStatus
+from .constants import NEEDS_NOTE, TRANSITIONS, RequestStatus
 from .models import PendingUpload, RequestDocument, ServiceRequest, StatusChange
 from .storage import document_path, private_storage
 from .working_days import promised_date
@@ -131,3 +131,38 @@ def keep_pending_upload(token, slot: str, upload, inspected) -> PendingUpload:
         },
     )
     return pending
+
+
+class TransitionError(ValueError):
+    """The request cannot move to that status (now, or without a reason)."""
+
+
+@transaction.atomic
+def change_status(
+    request: ServiceRequest, to_status: str, *, actor: str, note: str = ""
+) -> StatusChange:
+    """Move a request along its workflow and record who did it, when and why."""
+    from django.utils.translation import gettext as _
+
+    locked = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+    if to_status not in TRANSITIONS.get(locked.status, set()):
+        raise TransitionError(
+            _("A request that is “%(current)s” cannot become “%(target)s”.")
+            % {"current": locked.get_status_display(), "target": RequestStatus(to_status).label}
+        )
+    if to_status in NEEDS_NOTE and not note.strip():
+        raise TransitionError(
+            _("Say what is missing or why the request is rejected: the citizen sees it.")
+        )
+    change = StatusChange.objects.create(
+        request=locked,
+        from_status=locked.status,
+        to_status=to_status,
+        note=note.strip(),
+        actor=actor,
+        at=timezone.now(),
+    )
+    locked.status = to_status
+    locked.save(update_fields=["status", "updated_at"])
+    request.status = to_status
+    return change

@@ -1,0 +1,57 @@
+from django.db import connection
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django_tenants.utils import get_public_schema_name
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from . import inbox
+from .models import Holiday
+
+
+@hooks.register("register_admin_urls")
+def register_inbox_urls():
+    return [
+        path("requests/", inbox.inbox, name="request_inbox"),
+        path("requests/<str:code>/", inbox.detail, name="request_inbox_detail"),
+        path("requests/<str:code>/status/", inbox.transition, name="request_inbox_transition"),
+        path(
+            "requests/<str:code>/documents/<int:pk>/", inbox.document, name="request_inbox_document"
+        ),
+    ]
+
+
+class AgencyMenuItem(MenuItem):
+    def is_shown(self, request):
+        return connection.schema_name != get_public_schema_name()
+
+
+@hooks.register("register_admin_menu_item")
+def register_inbox_menu_item():
+    return AgencyMenuItem(_("Requests"), reverse("request_inbox"), icon_name="mail", order=50)
+
+
+class HolidayViewSet(ModelViewSet):
+    """National administrators keep the official holidays the working-day calendar skips."""
+
+    model = Holiday
+    icon = "date"
+    menu_label = _("Official holidays")
+    add_to_admin_menu = True
+    menu_order = 170
+    form_fields = ["date", "title"]
+    list_display = ["date", "title"]
+
+    def get_menu_item(self, order=None):
+        item = super().get_menu_item(order)
+        shown = item.is_shown
+        item.is_shown = lambda request: (
+            connection.schema_name == get_public_schema_name() and shown(request)
+        )
+        return item
+
+
+@hooks.register("register_admin_viewset")
+def register_holidays():
+    return HolidayViewSet("official_holidays")

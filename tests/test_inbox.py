@@ -1,0 +1,139 @@
+"""Agency staff work through their own requests only, and every step is recorded."""
+
+import datetime
+import uuid
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.functional import empty
+from django_tenants.utils import schema_context
+from service_requests import services
+from service_requests.models import ServiceRequest
+from service_requests.storage import private_storage
+
+from catalog_pages.models import ServicePage
+from catalog_pages.services import import_catalogue
+from tenants.services import create_user_in_schema
+
+SAMPLE = (
+    Path(__file__).resolve().parents[1] / "catalog_pages" / "catalog_format" / "sample-agency.json"
+)
+PASSWORD = "a-long-Passphrase-for-tests-42"
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+@pytest.fixture
+def setting(db, onboard, tmp_path, settings, client_for):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    private_storage._wrapped = empty
+    a = import_catalogue(SAMPLE.read_bytes()).agency
+    b = onboard(slug="other-agency").agency
+    for agency in (a, b):
+        create_user_in_schema(
+            agency.schema_name, username="clerk", password=PASSWORD, superuser=True
+        )
+    with schema_context(a.schema_name):
+        service = ServicePage.objects.get(slug="birth-registration", locale__language_code="fa")
+    submitted, _ = services.submit_request(
+        agency=a,
+        service=service,
+        submission_token=uuid.uuid4(),
+        data={"child_name": "آرش"},
+        uploads=[
+            services.Upload(
+                slot="hospital-birth-certificate",
+                title="گواهی ولادت",
+                file=SimpleUploadedFile("a.pdf", PDF),
+                kind="pdf",
+                size=len(PDF),
+                sha256="0" * 64,
+            )
+        ],
+        national_id="0084575948",
+    )
+    clients = {}
+    for agency in (a, b):
+        client = client_for(f"{agency.slug}.localhost")
+        with schema_context(agency.schema_name):
+            assert client.login(username="clerk", password=PASSWORD)
+        clients[agency.slug] = client
+    yield {"request": submitted, "a": clients["civil-registration"], "b": clients["other-agency"]}
+    private_storage._wrapped = empty
+
+
+def test_staff_see_their_agency_requests_with_documents(setting):
+    code = setting["request"].tracking_code
+
+    listing = setting["a"].get("/admin/requests/").content.decode()
+    detail = setting["a"].get(f"/admin/requests/{code}/").content.decode()
+    document_url = f"/admin/requests/{code}/documents/{setting['request'].documents.get().pk}/"
+    document = setting["a"].get(document_url)
+
+    assert code in listing and "ثبت ولادت" in listing
+    assert "آرش" in detail
+    assert document.status_code == 200 and b"".join(document.streaming_content) == PDF
+
+
+def test_another_agency_cannot_see_them_even_by_guessing_urls(setting):
+    code = setting["request"].tracking_code
+    document_pk = setting["request"].documents.get().pk
+
+    assert code not in setting["b"].get("/admin/requests/").content.decode()
+    assert setting["b"].get(f"/admin/requests/{code}/").status_code == 404
+    assert setting["b"].get(f"/admin/requests/{code}/documents/{document_pk}/").status_code == 404
+    assert (
+        setting["b"].post(f"/admin/requests/{code}/status/", {"status": "accepted"}).status_code
+        == 404
+    )
+    assert ServiceRequest.objects.get().status == "submitted"
+
+
+def test_each_step_is_recorded_with_who_and_why(setting):
+    code = setting["request"].tracking_code
+    client = setting["a"]
+
+    client.post(f"/admin/requests/{code}/status/", {"status": "accepted"})
+    client.post(f"/admin/requests/{code}/status/", {"status": "in_progress"})
+    refused = client.post(
+        f"/admin/requests/{code}/status/", {"status": "rejected", "note": ""}, follow=True
+    )
+
+    request = ServiceRequest.objects.get()
+    assert request.status == "in_progress"
+    assert [(c.from_status, c.to_status, c.actor) for c in request.history.all()] == [
+        ("", "submitted", "citizen"),
+        ("submitted", "accepted", "clerk"),
+        ("accepted", "in_progress", "clerk"),
+    ]
+    assert "رد" in refused.content.decode()  # the reason is required
+
+
+def test_impossible_transitions_are_refused(setting):
+    with pytest.raises(services.TransitionError):
+        services.change_status(setting["request"], "closed", actor="clerk")
+
+
+def test_overdue_requests_are_highlighted_and_filterable(setting):
+    ServiceRequest.objects.update(promised_on=datetime.date(2020, 1, 1))
+
+    html = setting["a"].get("/admin/requests/", {"overdue": "on"}).content.decode()
+
+    assert 'class="overdue"' in html and setting["request"].tracking_code in html
+
+
+@pytest.mark.django_db
+def test_national_administrators_keep_the_official_holidays(client_for):
+    from django.contrib.auth import get_user_model
+    from service_requests.models import Holiday
+
+    get_user_model().objects.create_superuser("national", password=PASSWORD)
+    client = client_for("localhost")
+    client.login(username="national", password=PASSWORD)
+
+    response = client.post(
+        "/admin/official_holidays/new/", {"date": "2027-03-21", "title": "نوروز"}
+    )
+
+    assert response.status_code == 302
+    assert Holiday.objects.get().title == "نوروز"
