@@ -13,7 +13,6 @@ is JSON: median_s, p95_s, first10/last10 medians (flatness), peak_rss_mb.
 
 import argparse
 import json
-import os
 import resource
 import statistics
 import sys
@@ -21,45 +20,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from scratch import drop_scratch_database, percentile, setup_scratch_database  # noqa: E402
+
 BENCH_DB = "panjereh_bench"
-
-
-def _percentile(values, fraction):
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))
-    return ordered[index]
-
-
-def _setup_django():
-    sys.path[:0] = [str(ROOT)]
-    sys.path.append(str(ROOT / "platform"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    os.environ["PANJEREH_DATABASE_NAME"] = BENCH_DB
-    import django
-    import psycopg
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    params = {
-        "host": db["HOST"],
-        "port": db["PORT"] or None,
-        "user": db["USER"],
-        "password": db["PASSWORD"] or None,
-    }
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    django.setup()
-    return params
-
-
-def _drop_bench_database(params):
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
 
 
 def main() -> None:
@@ -74,7 +38,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    params = _setup_django()
+    params = setup_scratch_database(BENCH_DB)
     from django.core.management import call_command
     from django.db import connection
 
@@ -117,13 +81,13 @@ def main() -> None:
             print(f"  plain migrations for one agency: {plain[-1]:.2f} s", flush=True)
 
     if not args.keep:
-        _drop_bench_database(params)
+        drop_scratch_database(BENCH_DB, params)
 
     head, tail = timings[:10], timings[-10:]
     result = {
         "agencies": len(timings),
         "median_s": round(statistics.median(timings), 3),
-        "p95_s": round(_percentile(timings, 0.95), 3),
+        "p95_s": round(percentile(timings, 0.95), 3),
         "first10_median_s": round(statistics.median(head), 3),
         "last10_median_s": round(statistics.median(tail), 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

@@ -13,15 +13,16 @@ built-in database search too, side by side. The last line is JSON.
 
 import argparse
 import json
-import os
 import random
 import statistics
 import sys
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from scratch import drop_scratch_database, percentile, setup_scratch_database  # noqa: E402
+
 BENCH_DB = "panjereh_bench_search"
 
 ACTIONS = [
@@ -67,11 +68,6 @@ OBJECTS = [
 QUALIFIERS = ["", "اشخاص حقیقی", "اشخاص حقوقی", "اتباع خارجی", "ایثارگران", "روستاییان", "برخط"]
 
 
-def _percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def generated_services(count: int, rng: random.Random) -> list[dict]:
     sys.path.insert(0, str(ROOT))
     from tests.fixtures.search_catalogues import service
@@ -94,29 +90,6 @@ def generated_services(count: int, rng: random.Random) -> list[dict]:
     return services
 
 
-def _setup():
-    sys.path[:0] = [str(ROOT)]
-    sys.path.append(str(ROOT / "platform"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    os.environ["PANJEREH_DATABASE_NAME"] = BENCH_DB
-    import django
-    import psycopg
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    params = {
-        "host": db["HOST"],
-        "port": db["PORT"] or None,
-        "user": db["USER"],
-        "password": db["PASSWORD"] or None,
-    }
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    django.setup()
-    return params
-
-
 def _reciprocal_rank(hits, agency, service) -> float:
     for position, hit in enumerate(hits, start=1):
         if (hit[0], hit[1]) == (agency, service):
@@ -133,18 +106,15 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(1405)  # noqa: S311 - reproducible benchmark data, not secrets
 
-    params = _setup()
+    params = setup_scratch_database(BENCH_DB)
     from django.core.management import call_command
-    from django.db import connections
 
     call_command("migrate_schemas", interactive=False, verbosity=0)
 
-    from catalog_pages.catalog_format.convert import canonical_service
     from search.backends import Filters, get_backend
-    from search.documents import build_document
     from search.models import SynonymGroup
     from tenants.models import Agency
-    from tests.fixtures.search_catalogues import CATALOGUES, LABELLED, SYNONYMS
+    from tests.fixtures.search_catalogues import CATALOGUES, LABELLED, SYNONYMS, index_catalogue
 
     backend = get_backend()
     labelled_count = sum(len(services) for services in CATALOGUES.values())
@@ -157,22 +127,9 @@ def main() -> None:
     started = time.perf_counter()
     for slug, services in per_agency.items():
         agency = Agency.objects.create(
-            schema_name=f"bench_{slug.replace('-', '_')}", slug=f"{slug}", name_fa=slug
+            schema_name=f"bench_{slug.replace('-', '_')}", slug=slug, name_fa=slug
         )
-        documents = []
-        for service in services:
-            service = canonical_service(service)
-            key = uuid.uuid4()
-            for language in ("fa", "en"):
-                documents.append(
-                    build_document(
-                        service,
-                        language=language,
-                        translation_key=key,
-                        url=f"http://{slug}.localhost/{service['slug']}/",
-                    )
-                )
-        backend.bulk_add(agency, documents)
+        index_catalogue(backend, agency, services)
     for phrases in SYNONYMS:
         SynonymGroup.objects.create(phrases="\n".join(phrases))
     build_seconds = time.perf_counter() - started
@@ -250,7 +207,7 @@ def main() -> None:
         "index_build_s": round(build_seconds, 1),
         "queries": len(latencies),
         "p50_ms": round(statistics.median(latencies), 1),
-        "p95_ms": round(_percentile(latencies, 0.95), 1),
+        "p95_ms": round(percentile(latencies, 0.95), 1),
         "mrr": round(statistics.mean(ranks), 3),
         "recall_at_5": round(statistics.mean(recall), 3),
         "mrr_by_family": {
@@ -262,11 +219,7 @@ def main() -> None:
         },
     }
     if not args.keep:
-        import psycopg
-
-        connections.close_all()
-        with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        drop_scratch_database(BENCH_DB, params)
     print(json.dumps(result, ensure_ascii=False))
 
 

@@ -16,7 +16,7 @@ from search.documents import build_document
 from search.models import IndexedService, QueryLog, SynonymGroup
 from tenants.models import Agency
 
-from .fixtures.search_catalogues import CATALOGUES, LABELLED, SYNONYMS
+from .fixtures.search_catalogues import CATALOGUES, LABELLED, SYNONYMS, index_catalogue
 
 SAMPLE = (
     Path(__file__).resolve().parents[1] / "catalog_pages" / "catalog_format" / "sample-agency.json"
@@ -31,20 +31,7 @@ def indexed(db):
         agency = Agency.objects.create(
             schema_name=f"agency_{slug.replace('-', '_')}", slug=slug, name_fa=slug
         )
-        documents = []
-        for service in services:
-            service = canonical_service(service)
-            key = uuid.uuid4()
-            for language in ("fa", "en"):
-                documents.append(
-                    build_document(
-                        service,
-                        language=language,
-                        translation_key=key,
-                        url=f"http://{slug}.localhost/{service['slug']}/",
-                    )
-                )
-        backend.bulk_add(agency, documents)
+        index_catalogue(backend, agency, services)
     for phrases in SYNONYMS:
         SynonymGroup.objects.create(phrases="\n".join(phrases))
     return backend

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.viewsets.model import ModelViewSet
+
+from console.viewsets import NationalModelViewSet
 
 from . import inbox
 from .models import Holiday
@@ -32,24 +33,15 @@ def register_inbox_menu_item():
     return AgencyMenuItem(_("Requests"), reverse("request_inbox"), icon_name="mail", order=50)
 
 
-class HolidayViewSet(ModelViewSet):
+class HolidayViewSet(NationalModelViewSet):
     """National administrators keep the official holidays the working-day calendar skips."""
 
     model = Holiday
     icon = "date"
     menu_label = _("Official holidays")
-    add_to_admin_menu = True
     menu_order = 170
     form_fields = ["date", "title"]
     list_display = ["date", "title"]
-
-    def get_menu_item(self, order=None):
-        item = super().get_menu_item(order)
-        shown = item.is_shown
-        item.is_shown = lambda request: (
-            connection.schema_name == get_public_schema_name() and shown(request)
-        )
-        return item
 
 
 @hooks.register("register_admin_viewset")

@@ -1,0 +1,45 @@
+"""A scratch database on the configured server, for benchmarks: created fresh, dropped after."""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def setup_scratch_database(name: str) -> dict:
+    """Point Django at a new, empty database ``name`` and set it up; returns connection params."""
+    sys.path[:0] = [str(ROOT)]
+    sys.path.append(str(ROOT / "platform"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    os.environ["PANJEREH_DATABASE_NAME"] = name
+    import django
+    import psycopg
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    params = {
+        "host": db["HOST"],
+        "port": db["PORT"] or None,
+        "user": db["USER"],
+        "password": db["PASSWORD"] or None,
+    }
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    django.setup()
+    return params
+
+
+def drop_scratch_database(name: str, params: dict) -> None:
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
