@@ -137,3 +137,19 @@ def test_national_administrators_keep_the_official_holidays(client_for):
 
     assert response.status_code == 302
     assert Holiday.objects.get().title == "نوروز"
+
+
+def test_the_citizen_sees_the_agency_notes_only_with_proof_of_ownership(setting, client_for):
+    code = setting["request"].tracking_code
+    services.change_status(
+        setting["request"], "incomplete", actor="clerk", note="تصویر کارت ملی مادر خوانا نیست."
+    )
+    portal = client_for("localhost")
+
+    public = portal.get("/track/", {"code": code}).content.decode()
+    wrong = portal.get("/track/", {"code": code, "proof": "0499370899"}).content.decode()
+    owner = portal.get("/track/", {"code": code, "proof": "۰۰۸۴۵۷۵۹۴۸"}).content.decode()
+
+    assert "خوانا نیست" not in public and "خوانا نیست" not in wrong
+    assert 'role="alert"' in wrong
+    assert "خوانا نیست" in owner and "گواهی ولادت" in owner

@@ -24,3 +24,25 @@ def requests_of(agency):
 
 def request_of(agency, code: str) -> ServiceRequest | None:
     return requests_of(agency).filter(tracking_code=code).first()
+
+
+def proves_ownership(found: ServiceRequest, proof: str) -> bool:
+    """The national code or mobile number given on the request, in any usual spelling."""
+    import hmac
+
+    from django.core.exceptions import ValidationError
+
+    from forms_engine.validators import clean_mobile, clean_national_id
+
+    candidates = []
+    for cleaner in (clean_national_id, clean_mobile):
+        try:
+            candidates.append(cleaner(proof))
+        except ValidationError:
+            continue
+    secrets_on_file = [value for value in (found.national_id, found.mobile) if value]
+    return any(
+        hmac.compare_digest(candidate, on_file)
+        for candidate in candidates
+        for on_file in secrets_on_file
+    )

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import tracking
-from .selectors import find_by_code
+from .selectors import find_by_code, proves_ownership
 
 LOOKUPS_PER_WINDOW = 30
 WINDOW_SECONDS = 600
@@ -45,4 +45,13 @@ def track(request):
             else:
                 context["found"] = found
                 context["code_display"] = tracking.display(found.tracking_code)
+                proof = request.GET.get("proof", "").strip()[:20]
+                if proof:
+                    if proves_ownership(found, proof):
+                        context["owner"] = True
+                        context["documents"] = found.documents.all()
+                    else:
+                        context["proof_error"] = _(
+                            "The national code or mobile number does not match this request."
+                        )
     return render(request, "service_requests/track.html", context)
