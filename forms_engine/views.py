@@ -28,7 +28,10 @@ def apply(request, page):
         return TemplateResponse(request, "forms_engine/apply.html", {"page": page, "form": form})
 
     token = _token(request)
-    kept = {pending.slot: pending for pending in PendingUpload.objects.filter(token=token)}
+    kept = {
+        pending.slot: pending
+        for pending in PendingUpload.objects.filter(agency_id=request.tenant.pk, token=token)
+    }
     form = RequestForm(request.POST, request.FILES, service=page, kept_slots=kept)
     valid = form.is_valid()
     # Keep every document that passed its checks, whatever else is wrong.
@@ -40,7 +43,7 @@ def apply(request, page):
         )
         if upload and getattr(upload, "inspected", None):
             kept[document.slug] = request_services.keep_pending_upload(
-                token, document.slug, upload, upload.inspected
+                request.tenant, token, document.slug, upload, upload.inspected
             )
     if not valid:
         form.kept_slots = set(kept)

@@ -85,6 +85,7 @@ class StatusChange(models.Model):
 class PendingUpload(models.Model):
     """A valid document of a form that had other errors, so the citizen need not upload it again."""
 
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
     token = models.UUIDField(db_index=True)
     slot = models.SlugField(max_length=80)
     file = models.FileField(storage=private_storage, max_length=200)

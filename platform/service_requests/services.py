@@ -99,7 +99,7 @@ def submit_request(
                 actor="citizen",
                 at=now,
             )
-            PendingUpload.objects.filter(token=submission_token).delete()
+            PendingUpload.objects.filter(agency=agency, token=submission_token).delete()
     except IntegrityError:
         for name in written:
             private_storage.delete(name)
@@ -115,12 +115,14 @@ def submit_request(
     return request, True
 
 
-def keep_pending_upload(token, slot: str, upload, inspected) -> PendingUpload:
+def keep_pending_upload(agency: Agency, token, slot: str, upload, inspected) -> PendingUpload:
     """Keep a valid document while the citizen fixes the form's other errors."""
     name = private_storage.save(
-        f"pending/{token}/{inspected.sha256[:16]}.{inspected.kind}", File(upload)
+        f"{agency.schema_name}/pending/{token}/{inspected.sha256[:16]}.{inspected.kind}",
+        File(upload),
     )
     pending, _ = PendingUpload.objects.update_or_create(
+        agency=agency,
         token=token,
         slot=slot,
         defaults={
