@@ -132,6 +132,7 @@ def main() -> None:
         index_catalogue(backend, agency, services)
     for phrases in SYNONYMS:
         SynonymGroup.objects.create(phrases="\n".join(phrases))
+    backend.after_bulk_load()  # as rebuild_search_index does
     build_seconds = time.perf_counter() - started
     print(
         f"indexed {args.services} services ({2 * args.services} entries) of {len(slugs)} agencies in {build_seconds:.1f} s",

@@ -99,6 +99,8 @@ def rebuild_index(*, progress=None) -> int:
             total += index_service(agency, key)
         if progress:
             progress(number, len(agencies), agency.slug, len(keys))
+    with schema_context(get_public_schema_name()):
+        backend.after_bulk_load()
     return total
 
 

@@ -65,6 +65,9 @@ class SearchBackend:
     def suggest(self, prefix: str, *, limit: int = 8) -> list[str]:
         raise NotImplementedError
 
+    def after_bulk_load(self) -> None:
+        """Called once after a rebuild or bulk load; nothing to do by default."""
+
 
 def get_backend() -> SearchBackend:
     if settings.ELASTICSEARCH_URL:

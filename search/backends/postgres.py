@@ -109,6 +109,13 @@ class PostgresBackend(SearchBackend):
     def remove(self, agency, translation_key):
         IndexedService.objects.filter(agency=agency, translation_key=translation_key).delete()
 
+    def after_bulk_load(self) -> None:
+        """Refresh the planner's statistics after many rows arrive at once (rebuilds)."""
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {IndexedService._meta.db_table}, {IndexedTerm._meta.db_table}")
+
     def clear(self) -> None:
         IndexedService.objects.all().delete()
         IndexedTerm.objects.all().delete()
