@@ -36,11 +36,7 @@ def apply(request, page):
     valid = form.is_valid()
     # Keep every document that passed its checks, whatever else is wrong.
     for document in form.documents:
-        upload = (
-            form.cleaned_data.get(f"document_{document.slug}")
-            if hasattr(form, "cleaned_data")
-            else None
-        )
+        upload = form.cleaned_data.get(f"document_{document.slug}")
         if upload and getattr(upload, "inspected", None):
             kept[document.slug] = request_services.keep_pending_upload(
                 request.tenant, token, document.slug, upload, upload.inspected

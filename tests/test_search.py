@@ -68,11 +68,18 @@ def test_filters_and_facets(indexed):
 
 
 @pytest.mark.django_db
-def test_zero_results_suggest_a_spelling(indexed):
-    results = indexed.search("گواهینامهههه رانندگیییی خیلی")
-    assert results.total >= 0  # typo-tolerant search may still match; then no suggestion is needed
+def test_a_typo_is_corrected_and_offered_as_did_you_mean(indexed):
+    results = indexed.search("اظهارنامع")
+
+    assert results.suggestion == "اظهارنامه"
+    assert results.hits[0].service == "income-tax-return"
+
+
+@pytest.mark.django_db
+def test_gibberish_finds_nothing_and_suggests_nothing(indexed):
     nothing = indexed.search("زززززز")
-    assert nothing.total == 0
+
+    assert (nothing.total, nothing.hits, nothing.suggestion) == (0, [], "")
 
 
 @pytest.mark.django_db

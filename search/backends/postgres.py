@@ -136,7 +136,7 @@ class PostgresBackend(SearchBackend):
             value = getattr(filters, name)
             if value:
                 base = base.filter(**{lookup: value})
-        candidates = self._candidates(base, query_terms, expanded, any_term, text)
+        candidates = self._candidates(base, query_terms, expanded, any_term)
         if len(candidates) < ENOUGH:
             corrected = correct_typos(query_terms)
             if corrected != query_terms:
@@ -146,7 +146,7 @@ class PostgresBackend(SearchBackend):
                 any_term = SearchQuery(_tsquery(expanded), search_type="raw", config="simple")
                 candidates = list(
                     dict.fromkeys(
-                        candidates + self._candidates(base, corrected, expanded, any_term, text)
+                        candidates + self._candidates(base, corrected, expanded, any_term)
                     )
                 )
                 results.suggestion = " ".join(corrected)
@@ -184,7 +184,7 @@ class PostgresBackend(SearchBackend):
         ]
         return results
 
-    def _candidates(self, base, query_terms, expanded, any_term, text) -> list[int]:
+    def _candidates(self, base, query_terms, expanded, any_term) -> list[int]:
         """Ids worth ranking, cheapest route first (each step is one indexed query).
 
         Services with every term of the query (or of a synonym phrase); only if
