@@ -1,12 +1,13 @@
 #!/usr/bin/env python
 """Benchmark the single-window search on 10,000 services of 60 agencies.
 
-    .venv/bin/python bench/search.py [--services 10000] [--agencies 60] [--queries 300]
+    .venv/bin/python bench/search.py [--services 10000] [--agencies 60] [--queries 300] [--passes 3]
 
 In a scratch database: generates catalogues in the interchange format (the
 labelled services of tests/fixtures/search_catalogues.py among them), indexes
-them, then prints the index build time, p50/p95 latency of realistic queries,
-and MRR / recall@5 on the labelled set. It then imports the labelled agency
+them, then prints the index build time, p50/p95 latency of realistic queries
+(the whole set is asked ``--passes`` times; the first pass is reported on its
+own too, as it meets a cold cache), and MRR / recall@5 on the labelled set. It then imports the labelled agency
 "police" as real Wagtail pages and runs its labelled queries through Wagtail's
 built-in database search too, side by side. The last line is JSON.
 """
@@ -102,6 +103,7 @@ def main() -> None:
     parser.add_argument("--services", type=int, default=10_000)
     parser.add_argument("--agencies", type=int, default=60)
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--passes", type=int, default=3)
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     rng = random.Random(1405)  # noqa: S311 - reproducible benchmark data, not secrets
@@ -155,11 +157,20 @@ def main() -> None:
         )
     for query in queries[:20]:
         backend.search(query)  # warm up
-    latencies = []
-    for query in queries:
-        started = time.perf_counter()
-        backend.search(query)
-        latencies.append((time.perf_counter() - started) * 1000)
+    passes = []
+    for number in range(1, args.passes + 1):
+        latencies = []
+        for query in queries:
+            started = time.perf_counter()
+            backend.search(query)
+            latencies.append((time.perf_counter() - started) * 1000)
+        passes.append(latencies)
+        print(
+            f"pass {number}: p50 {statistics.median(latencies):.1f} ms, "
+            f"p95 {percentile(latencies, 0.95):.1f} ms",
+            flush=True,
+        )
+    latencies = [latency for latencies in passes for latency in latencies]
 
     ranks, recall = [], []
     by_family: dict[str, list[float]] = {}
@@ -209,6 +220,7 @@ def main() -> None:
         "queries": len(latencies),
         "p50_ms": round(statistics.median(latencies), 1),
         "p95_ms": round(percentile(latencies, 0.95), 1),
+        "first_pass_p95_ms": round(percentile(passes[0], 0.95), 1),
         "mrr": round(statistics.mean(ranks), 3),
         "recall_at_5": round(statistics.mean(recall), 3),
         "mrr_by_family": {

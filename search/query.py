@@ -1,6 +1,7 @@
 """Turning what a citizen typed into search terms: language, synonyms, highlighting."""
 
 import re
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -22,11 +23,22 @@ def _contains(sequence: list[str], part: list[str]) -> bool:
     return any(sequence[i : i + size] == part for i in range(len(sequence) - size + 1))
 
 
+@lru_cache(maxsize=4096)
+def _phrase_terms(phrase: str) -> tuple[str, ...]:
+    return tuple(terms(phrase))
+
+
+@lru_cache(maxsize=65536)
+def _word_stems(word: str) -> tuple[str, ...]:
+    """The stems a written word stands for (a word may normalise to several)."""
+    return tuple(stem(part) for part in normalize(word).split())
+
+
 def expand_synonyms(query_terms: list[str], groups: list[list[str]]) -> list[str]:
     """Add the terms of every phrase that is a synonym of a phrase in the query."""
     expanded = list(query_terms)
     for phrases in groups:
-        phrase_terms = [terms(phrase) for phrase in phrases]
+        phrase_terms = [list(_phrase_terms(phrase)) for phrase in phrases]
         if any(part and _contains(query_terms, part) for part in phrase_terms):
             for part in phrase_terms:
                 expanded += [term for term in part if term not in expanded]
@@ -39,8 +51,7 @@ def highlight(text: str, query_terms: list[str], limit: int = 240) -> SafeString
     words = text.split()
     out, length = [], 0
     for word in words:
-        normalised = normalize(word)
-        matched = bool(normalised) and any(stem(part) in wanted for part in normalised.split())
+        matched = any(part in wanted for part in _word_stems(word))
         out.append(f"<mark>{escape(word)}</mark>" if matched else escape(word))
         length += len(word) + 1
         if length > limit:

@@ -25,6 +25,19 @@ POOL = 400
 ENOUGH = 10
 # How alike (pg_trgm similarity) a word must be to a known word to be taken for a typo of it.
 TYPO_SIMILARITY = 0.4
+# What a result shows; the long normalised texts stay in the database.
+HIT_FIELDS = (
+    "agency__slug",
+    "agency__name_fa",
+    "agency__name_en",
+    "service_slug",
+    "title",
+    "summary",
+    "url",
+    "level",
+    "delivery",
+    "unavailable",
+)
 FACETS = {
     "agency": "agency__slug",
     "level": "level",
@@ -166,9 +179,8 @@ class PostgresBackend(SearchBackend):
             .annotate(
                 rank=SearchRank(F("search_vector"), any_term, weights=WEIGHTS),
                 title_similarity=TrigramWordSimilarity(text, "title_terms"),
-                keyword_similarity=TrigramWordSimilarity(text, "keyword_terms"),
             )
-            .annotate(score=F("rank") + 0.8 * F("title_similarity") + 0.4 * F("keyword_similarity"))
+            .annotate(score=F("rank") + 0.8 * F("title_similarity"))
             .order_by("-score", "title", "pk")
             .values("pk", "score", *FACETS.values())
         )
@@ -178,7 +190,11 @@ class PostgresBackend(SearchBackend):
             for name, lookup in FACETS.items()
         }
         shown = scored[offset : offset + limit]
-        rows = IndexedService.objects.select_related("agency").in_bulk([row["pk"] for row in shown])
+        rows = (
+            IndexedService.objects.select_related("agency")
+            .only(*HIT_FIELDS)
+            .in_bulk([row["pk"] for row in shown])
+        )
         results.hits = [
             self._hit(rows[row["pk"]], row["score"], language, expanded) for row in shown
         ]
