@@ -26,6 +26,9 @@ SCREENSHOTS = Path(os.environ.get("PANJEREH_SCREENSHOT_DIR", ROOT / "var" / "scr
 
 pytestmark = [
     pytest.mark.browser,
+    # Also makes pytest-django set up the test database when this module runs alone
+    # (it only does for sessions with a database-marked test).
+    pytest.mark.django_db,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
 ]
 
@@ -34,6 +37,19 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _database_calls_beside_playwright():
+    """Playwright's sync API keeps an event loop running in this thread, so Django
+    takes the test transaction's own database calls for async ones: allow them here."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +61,7 @@ def catalogue(django_db_setup, django_db_blocker):
     from catalog_pages.services import import_catalogue
     from tenants.models import Agency
 
+    assert connection.settings_dict["NAME"].startswith("test_"), "never the real database"
     with django_db_blocker.unblock():
         report = import_catalogue(SAMPLE.read_bytes())
         assert report.ok, report.errors
@@ -101,6 +118,13 @@ def server(catalogue):
     yield f"http://{catalogue.slug}.{settings.BASE_DOMAIN}:{port}"
     process.terminate()
     process.wait(timeout=20)
+    # granian's worker may still hold a connection for a moment: end it, so the test
+    # database can be dropped at the end of the session.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -189,4 +213,19 @@ def test_language_switch_turns_the_service_page_english_and_ltr(browser, server)
     assert page.get_attribute("html", "dir") == "ltr"
     assert page.locator("h1").inner_text() == "Smart national ID card issuance"
     assert _serious_violations(page) == []
+    page.close()
+
+
+def test_search_box_suggests_service_titles_as_the_citizen_types(browser, server):
+    portal = server.replace(f"//{server.split('//')[1].split('.')[0]}.", "//", 1)
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{portal}/")
+
+    page.get_by_label("به چه خدمتی نیاز دارید؟").press_sequentially("کارت هوش", delay=30)
+
+    options = page.locator("#search-suggestions option")
+    options.first.wait_for(state="attached", timeout=5000)
+    assert "صدور کارت هوشمند ملی" in [
+        options.nth(i).get_attribute("value") for i in range(options.count())
+    ]
     page.close()

@@ -46,6 +46,10 @@ class Results:
 class SearchBackend:
     """What every backend does."""
 
+    #: Whether indexing one service is quick enough to do right after the
+    #: editor's commit; if not, ``manage.py run_worker`` does it.
+    indexes_quickly = True
+
     def replace(self, agency, translation_key: str, documents: list) -> None:
         raise NotImplementedError
 

@@ -181,6 +181,9 @@ def query_body(
 
 
 class ElasticsearchBackend(SearchBackend):
+    # A network round trip per service: never inside the editor's request.
+    indexes_quickly = False
+
     def __init__(self, url: str):
         from elasticsearch import Elasticsearch
 

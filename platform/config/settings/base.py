@@ -190,6 +190,12 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "jpg", "jpeg", "p
 
 # --- External services (used by later features; configured here so they are in one place)
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "")
+
+# --- Background work ------------------------------------------------------------------
+# Outboxes ``manage.py run_worker`` works off: each is a function that handles what
+# is due and returns how many items it handled.
+WORKER_QUEUES = ["search.services.process_index_queue"]
+WORKER_POLL_SECONDS = env_int("WORKER_POLL_SECONDS", 2)
 KAVENEGAR_API_KEY = env_str("KAVENEGAR_API_KEY", "")
 
 LOGIN_URL = "wagtailadmin_login"
