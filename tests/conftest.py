@@ -1,10 +1,27 @@
 import itertools
+import uuid
+from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
+from django.utils.functional import empty
+from django_tenants.utils import schema_context
+from notifications.gateways import MemoryGateway
+from service_requests import services as request_services
+from service_requests.storage import private_storage
 
+from catalog_pages.models import ServicePage
+from catalog_pages.services import import_catalogue
 from tenants import services
+from tenants.services import create_user_in_schema
+
+SAMPLE = (
+    Path(__file__).resolve().parents[1] / "catalog_pages" / "catalog_format" / "sample-agency.json"
+)
+PASSWORD = "a-long-Passphrase-for-tests-42"
+PDF = b"%PDF-1.4\n%%EOF\n"
 
 _numbers = itertools.count(1)
 
@@ -39,3 +56,47 @@ def client_for():
         return Client(HTTP_HOST=host)
 
     return _client
+
+
+@pytest.fixture
+def setting(db, onboard, tmp_path, settings, client_for):
+    """A request submitted to the sample agency (civil registration, "a"), and logged-in
+    staff clients of that agency and of another one ("b")."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    private_storage._wrapped = empty
+    a = import_catalogue(SAMPLE.read_bytes()).agency
+    b = onboard(slug="other-agency").agency
+    for agency in (a, b):
+        create_user_in_schema(
+            agency.schema_name, username="clerk", password=PASSWORD, superuser=True
+        )
+    with schema_context(a.schema_name):
+        service = ServicePage.objects.get(slug="birth-registration", locale__language_code="fa")
+    submitted, _ = request_services.submit_request(
+        agency=a,
+        service=service,
+        submission_token=uuid.uuid4(),
+        data={"child_name": "آرش"},
+        uploads=[
+            request_services.Upload(
+                slot="hospital-birth-certificate",
+                title="گواهی ولادت",
+                file=SimpleUploadedFile("a.pdf", PDF),
+                kind="pdf",
+                size=len(PDF),
+                sha256="0" * 64,
+            )
+        ],
+        national_id="0084575948",
+        mobile="09121234567",
+    )
+    clients = {}
+    for agency in (a, b):
+        client = client_for(f"{agency.slug}.localhost")
+        with schema_context(agency.schema_name):
+            assert client.login(username="clerk", password=PASSWORD)
+        clients[agency.slug] = client
+    MemoryGateway.sent.clear()
+    MemoryGateway.fail_next = 0
+    yield {"request": submitted, "a": clients["civil-registration"], "b": clients["other-agency"]}
+    private_storage._wrapped = empty

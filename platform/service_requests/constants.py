@@ -45,3 +45,19 @@ TRANSITIONS = {
 }
 # Saying why is required for these.
 NEEDS_NOTE = frozenset({RequestStatus.INCOMPLETE, RequestStatus.REJECTED})
+
+# The citizen's side: answering what the agency asked for sends the request back to it.
+CITIZEN_ANSWER = (RequestStatus.INCOMPLETE, RequestStatus.SUBMITTED)
+
+# A deadline may be extended once, by at most this many working days.
+MAX_EXTENSION_DAYS = 30
+
+
+class ChangeKind(models.TextChoices):
+    STATUS = "status", _("Status change")
+    EXTENSION = "extension", _("Deadline extended")
+
+
+class Sender(models.TextChoices):
+    CITIZEN = "citizen", _("Citizen")
+    AGENCY = "agency", _("Agency")

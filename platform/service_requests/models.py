@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Agency
 
-from .constants import RequestStatus
-from .storage import private_storage
+from .constants import ChangeKind, RequestStatus, Sender
+from .storage import private_storage_for_fields
 
 
 class Holiday(models.Model):
@@ -45,6 +45,10 @@ class ServiceRequest(models.Model):
     mobile = models.CharField(max_length=11, blank=True)
     submitted_at = models.DateTimeField()
     promised_on = models.DateField()
+    # While the request waits for the citizen (incomplete) its clock is paused.
+    paused_since = models.DateTimeField(null=True, blank=True)
+    # The one extension the agency may give itself, and why.
+    extended_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -58,7 +62,7 @@ class RequestDocument(models.Model):
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="documents")
     slot = models.SlugField(max_length=80)
     title = models.CharField(max_length=255)
-    file = models.FileField(storage=private_storage, max_length=200)
+    file = models.FileField(storage=private_storage_for_fields, max_length=200)
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
@@ -68,9 +72,14 @@ class RequestDocument(models.Model):
 
 
 class StatusChange(models.Model):
+    """One step of a request's history: a status change, or the deadline being extended."""
+
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="history")
+    kind = models.CharField(max_length=10, choices=ChangeKind.choices, default=ChangeKind.STATUS)
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, choices=RequestStatus.choices)
+    # The answer's due date after this step (recorded when the step moved it).
+    promised_on = models.DateField(null=True, blank=True)
     note = models.TextField(blank=True)
     actor = models.CharField(max_length=150, help_text="who, e.g. 'citizen' or a staff user name")
     at = models.DateTimeField()
@@ -88,7 +97,7 @@ class PendingUpload(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
     token = models.UUIDField(db_index=True)
     slot = models.SlugField(max_length=80)
-    file = models.FileField(storage=private_storage, max_length=200)
+    file = models.FileField(storage=private_storage_for_fields, max_length=200)
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
@@ -101,3 +110,53 @@ class PendingUpload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token}: {self.slot}"
+
+
+class RequestMessage(models.Model):
+    """A message between the citizen and the agency about one request."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="messages")
+    sender = models.CharField(max_length=8, choices=Sender.choices)
+    author = models.CharField(max_length=150, help_text="'citizen' or the staff user name")
+    body = models.TextField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request}: {self.sender} {self.sent_at:%Y-%m-%d}"
+
+
+class MessageAttachment(models.Model):
+    """A file sent with a message; stored privately like the request's documents."""
+
+    message = models.ForeignKey(
+        RequestMessage, on_delete=models.CASCADE, related_name="attachments"
+    )
+    title = models.CharField(max_length=120, help_text="the sender's file name, cleaned")
+    file = models.FileField(storage=private_storage_for_fields, max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ResponseDocument(models.Model):
+    """The agency's answer, issued electronically; anyone holding it can verify it."""
+
+    request = models.OneToOneField(
+        ServiceRequest, on_delete=models.CASCADE, related_name="response"
+    )
+    file = models.FileField(storage=private_storage_for_fields, max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    verification_code = models.CharField(max_length=16, unique=True)
+    issued_at = models.DateTimeField()
+    issued_by = models.CharField(max_length=150)
+
+    def __str__(self) -> str:
+        return f"{self.request}: {self.verification_code}"

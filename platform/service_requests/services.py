@@ -1,9 +1,10 @@
-"""Every write to requests: submission (and, later, each step of their workflow).
+"""Every write to requests: submission, each step of the workflow, messages, the answer.
 
-``submit_request`` is atomic: the request, its documents and its first status
-change exist together or not at all (files written before a failure are
-removed). It is idempotent: the same submission token always yields the same
-request and tracking code, however often the citizen presses "send".
+Every function here is atomic, and files written before a failure are removed:
+a request, message or answer never exists without its files, nor files without
+it. ``submit_request`` is idempotent: the same submission token always yields
+the same request and tracking code, however often the citizen presses "send".
+Each step the citizen should hear of queues an SMS in the same transaction.
 """
 
 from dataclasses import dataclass
@@ -15,11 +16,28 @@ from django.utils import timezone
 
 from tenants.models import Agency
 
-from . import tracking
-from .constants import NEEDS_NOTE, TRANSITIONS, RequestStatus
-from .models import PendingUpload, RequestDocument, ServiceRequest, StatusChange
+from . import notices, tracking
+from .constants import (
+    CITIZEN_ANSWER,
+    MAX_EXTENSION_DAYS,
+    NEEDS_NOTE,
+    OPEN_STATUSES,
+    TRANSITIONS,
+    ChangeKind,
+    RequestStatus,
+    Sender,
+)
+from .models import (
+    MessageAttachment,
+    PendingUpload,
+    RequestDocument,
+    RequestMessage,
+    ResponseDocument,
+    ServiceRequest,
+    StatusChange,
+)
 from .storage import document_path, private_storage
-from .working_days import promised_date
+from .working_days import promised_date, working_days_between
 
 
 @dataclass(frozen=True)
@@ -100,6 +118,7 @@ def submit_request(
                 at=now,
             )
             PendingUpload.objects.filter(agency=agency, token=submission_token).delete()
+            notices.tell_status(request, RequestStatus.SUBMITTED)
     except IntegrityError:
         for name in written:
             private_storage.delete(name)
@@ -139,14 +158,51 @@ class TransitionError(ValueError):
     """The request cannot move to that status (now, or without a reason)."""
 
 
+def _lock(request: ServiceRequest) -> ServiceRequest:
+    return ServiceRequest.objects.select_for_update().get(pk=request.pk)
+
+
+def _record(locked: ServiceRequest, to_status: str, *, actor: str, note: str) -> StatusChange:
+    """Move ``locked`` to ``to_status``: pause or resume its clock, record, tell the citizen."""
+    now = timezone.now()
+    promised_before = locked.promised_on
+    if to_status == RequestStatus.INCOMPLETE:
+        locked.paused_since = now
+    elif locked.paused_since is not None:
+        # Working days spent waiting for the citizen do not count against the agency.
+        waited = working_days_between(
+            timezone.localdate(locked.paused_since), timezone.localdate(now)
+        )
+        locked.promised_on = promised_date(locked.promised_on, waited)
+        locked.paused_since = None
+    change = StatusChange.objects.create(
+        request=locked,
+        from_status=locked.status,
+        to_status=to_status,
+        promised_on=locked.promised_on if locked.promised_on != promised_before else None,
+        note=note.strip(),
+        actor=actor,
+        at=now,
+    )
+    locked.status = to_status
+    locked.save(update_fields=["status", "promised_on", "paused_since", "updated_at"])
+    notices.tell_status(locked, to_status)
+    return change
+
+
+def _sync(request: ServiceRequest, locked: ServiceRequest) -> None:
+    for field in ("status", "promised_on", "paused_since", "extended_at"):
+        setattr(request, field, getattr(locked, field))
+
+
 @transaction.atomic
 def change_status(
     request: ServiceRequest, to_status: str, *, actor: str, note: str = ""
 ) -> StatusChange:
-    """Move a request along its workflow and record who did it, when and why."""
+    """Move a request along its workflow (the agency's side) and record who, when and why."""
     from django.utils.translation import gettext as _
 
-    locked = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+    locked = _lock(request)
     if to_status not in TRANSITIONS.get(locked.status, set()):
         raise TransitionError(
             _("A request that is “%(current)s” cannot become “%(target)s”.")
@@ -156,15 +212,141 @@ def change_status(
         raise TransitionError(
             _("Say what is missing or why the request is rejected: the citizen sees it.")
         )
+    if to_status == RequestStatus.ANSWERED and not ResponseDocument.objects.filter(
+        request=locked
+    ).exists():
+        raise TransitionError(_("Attach the response document to answer the request."))
+    change = _record(locked, to_status, actor=actor, note=note)
+    _sync(request, locked)
+    return change
+
+
+@transaction.atomic
+def extend_deadline(request: ServiceRequest, *, days: int, reason: str, actor: str) -> StatusChange:
+    """Push the due date back by ``days`` working days: once per request, with a reason."""
+    from django.utils.translation import gettext as _
+
+    locked = _lock(request)
+    if locked.extended_at is not None:
+        raise TransitionError(_("The deadline of this request has already been extended once."))
+    if locked.status not in OPEN_STATUSES:
+        raise TransitionError(_("Only an open request's deadline can be extended."))
+    if not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise TransitionError(
+            _("An extension is 1 to %(max)s working days.") % {"max": MAX_EXTENSION_DAYS}
+        )
+    if not reason.strip():
+        raise TransitionError(_("Say why the deadline is extended: the citizen sees it."))
+    now = timezone.now()
+    locked.promised_on = promised_date(locked.promised_on, days)
+    locked.extended_at = now
+    locked.save(update_fields=["promised_on", "extended_at", "updated_at"])
     change = StatusChange.objects.create(
         request=locked,
+        kind=ChangeKind.EXTENSION,
         from_status=locked.status,
-        to_status=to_status,
-        note=note.strip(),
+        to_status=locked.status,
+        promised_on=locked.promised_on,
+        note=reason.strip(),
         actor=actor,
-        at=timezone.now(),
+        at=now,
     )
-    locked.status = to_status
-    locked.save(update_fields=["status", "updated_at"])
-    request.status = to_status
+    notices.tell_extension(locked)
+    _sync(request, locked)
     return change
+
+
+def _store(agency_schema: str, upload: Upload, written: list[str]) -> str:
+    name = private_storage.save(document_path(agency_schema, upload.kind), File(upload.file))
+    written.append(name)
+    return name
+
+
+def _removing_files_on_failure(work):
+    """Run ``work(written)`` in a transaction; delete the files it wrote if anything fails."""
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            return work(written)
+    except BaseException:
+        for name in written:
+            private_storage.delete(name)
+        raise
+
+
+def send_message(
+    request: ServiceRequest,
+    *,
+    sender: str,
+    author: str,
+    body: str,
+    attachments: list[Upload] = (),
+) -> RequestMessage:
+    """A message between citizen and agency, with its files.
+
+    The citizen's message on an incomplete request is their answer: the request
+    goes back to the agency (and its clock runs again). The agency's message is
+    announced to the citizen by SMS.
+    """
+    from django.utils.translation import gettext as _
+
+    if not body.strip():
+        raise TransitionError(_("Write a message."))
+
+    def work(written):
+        locked = _lock(request)
+        message = RequestMessage.objects.create(
+            request=locked,
+            sender=sender,
+            author=author,
+            body=body.strip(),
+            sent_at=timezone.now(),
+        )
+        for upload in attachments:
+            MessageAttachment.objects.create(
+                message=message,
+                title=upload.title,
+                file=_store(locked.agency.schema_name, upload, written),
+                content_type=upload.kind,
+                size=upload.size,
+                sha256=upload.sha256,
+            )
+        if sender == Sender.CITIZEN and locked.status == CITIZEN_ANSWER[0]:
+            _record(locked, CITIZEN_ANSWER[1], actor="citizen", note="")
+        elif sender == Sender.AGENCY:
+            notices.tell_new_message(locked)
+        _sync(request, locked)
+        return message
+
+    return _removing_files_on_failure(work)
+
+
+def _verification_code() -> str:
+    import secrets
+
+    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # nothing that reads as another character
+    return "".join(secrets.choice(alphabet) for _ in range(12))
+
+
+def answer_request(
+    request: ServiceRequest, *, document: Upload, actor: str, note: str = ""
+) -> ResponseDocument:
+    """Issue the agency's response document and mark the request answered."""
+
+    def work(written):
+        locked = _lock(request)
+        response = ResponseDocument.objects.create(
+            request=locked,
+            file=_store(locked.agency.schema_name, document, written),
+            content_type=document.kind,
+            size=document.size,
+            sha256=document.sha256,
+            verification_code=_verification_code(),
+            issued_at=timezone.now(),
+            issued_by=actor,
+        )
+        change_status(locked, RequestStatus.ANSWERED, actor=actor, note=note)
+        _sync(request, locked)
+        return response
+
+    return _removing_files_on_failure(work)

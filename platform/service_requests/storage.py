@@ -19,5 +19,10 @@ class PrivateStorage(LazyObject):
 private_storage = PrivateStorage()
 
 
+def private_storage_for_fields():
+    """For ``FileField(storage=…)``: a callable, so migrations name it instead of a path."""
+    return private_storage
+
+
 def document_path(agency_schema: str, extension: str) -> str:
     return f"{agency_schema}/requests/{uuid.uuid4().hex}.{extension}"

@@ -34,3 +34,15 @@ def promised_date(submitted_on: datetime.date, duration_days: int) -> datetime.d
     """When the answer is due: holidays are looked up for a generous window ahead."""
     window_end = submitted_on + datetime.timedelta(days=duration_days * 2 + 60)
     return add_working_days(submitted_on, duration_days, holidays_between(submitted_on, window_end))
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """How many working days fall after ``start`` up to and including ``end``."""
+    if end <= start:
+        return 0
+    holidays = holidays_between(start, end)
+    return sum(
+        1
+        for offset in range(1, (end - start).days + 1)
+        if is_working_day(start + datetime.timedelta(days=offset), holidays)
+    )

@@ -67,6 +67,7 @@ SHARED_APPS = [
     "console",
     "search",
     "service_requests",
+    "notifications",
     "forms_engine",
 ]
 # One schema per agency: its Wagtail site, pages, editors, revisions and uploads.
@@ -194,9 +195,20 @@ ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "")
 # --- Background work ------------------------------------------------------------------
 # Outboxes ``manage.py run_worker`` works off: each is a function that handles what
 # is due and returns how many items it handled.
-WORKER_QUEUES = ["search.services.process_index_queue"]
+WORKER_QUEUES = [
+    "notifications.services.send_due_sms",
+    "search.services.process_index_queue",
+]
 WORKER_POLL_SECONDS = env_int("WORKER_POLL_SECONDS", 2)
 KAVENEGAR_API_KEY = env_str("KAVENEGAR_API_KEY", "")
+KAVENEGAR_SENDER = env_str("KAVENEGAR_SENDER", "")
+# Which SMS gateway the outbox uses: Kavenegar once its key is set, else the log.
+SMS_GATEWAY = env_str(
+    "SMS_GATEWAY",
+    "notifications.gateways.KavenegarGateway"
+    if KAVENEGAR_API_KEY
+    else "notifications.gateways.LogGateway",
+)
 
 LOGIN_URL = "wagtailadmin_login"
 

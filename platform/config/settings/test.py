@@ -14,3 +14,6 @@ STORAGES = {
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# SMS are kept in memory (notifications.gateways.MemoryGateway.sent), never sent.
+SMS_GATEWAY = "notifications.gateways.MemoryGateway"
