@@ -13,10 +13,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from service_requests.uploads import inspect
 
 from catalog_pages.constants import FormFieldType
 from search.persian import ascii_digits
+from service_requests.uploads import inspect
 
 from . import validators
 

@@ -5,6 +5,7 @@ import uuid
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+
 from service_requests import services as request_services
 from service_requests.models import PendingUpload, ServiceRequest
 from service_requests.storage import private_storage

@@ -8,12 +8,12 @@ from django.db import connection
 from django.test import Client
 from django.utils.functional import empty
 from django_tenants.utils import schema_context
-from notifications.gateways import MemoryGateway
-from service_requests import services as request_services
-from service_requests.storage import private_storage
 
 from catalog_pages.models import ServicePage
 from catalog_pages.services import import_catalogue
+from notifications.gateways import MemoryGateway
+from service_requests import services as request_services
+from service_requests.storage import private_storage
 from tenants import services
 from tenants.services import create_user_in_schema
 

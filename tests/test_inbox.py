@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+
 from service_requests import services
 from service_requests.models import ServiceRequest
 
@@ -72,6 +73,7 @@ def test_overdue_requests_are_highlighted_and_filterable(setting):
 @pytest.mark.django_db
 def test_national_administrators_keep_the_official_holidays(client_for):
     from django.contrib.auth import get_user_model
+
     from service_requests.models import Holiday
 
     get_user_model().objects.create_superuser("national", password=PASSWORD)

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+
 from notifications.gateways import MemoryGateway
 from notifications.models import SmsMessage
 from notifications.services import send_due_sms
@@ -100,7 +101,9 @@ def test_answering_needs_the_response_document(setting):
 def test_an_sms_is_queued_at_each_step_and_sent_by_the_worker(setting):
     request = setting["request"]
     services.change_status(request, "accepted", actor="clerk")
-    services.send_message(request, sender="agency", author="clerk", body="لطفاً اصل مدرک را بیاورید.")
+    services.send_message(
+        request, sender="agency", author="clerk", body="لطفاً اصل مدرک را بیاورید."
+    )
 
     texts = _texts(request)
     assert len(texts) == 3  # received, accepted, a message from the agency

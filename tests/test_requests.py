@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+
+from catalog_pages.services import import_catalogue
 from service_requests.models import PendingUpload, RequestDocument, ServiceRequest
 from service_requests.storage import private_storage
 from service_requests.working_days import add_working_days
-
-from catalog_pages.services import import_catalogue
 
 SAMPLE = (
     Path(__file__).resolve().parents[1] / "catalog_pages" / "catalog_format" / "sample-agency.json"
@@ -154,9 +154,9 @@ def test_a_storage_failure_mid_submission_leaves_no_request_and_no_files(
     import uuid
 
     from django_tenants.utils import schema_context
-    from service_requests.services import Upload, submit_request
 
     from catalog_pages.models import ServicePage
+    from service_requests.services import Upload, submit_request
     from tenants.models import Agency
 
     agency = Agency.objects.get(slug="civil-registration")

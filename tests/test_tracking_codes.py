@@ -2,6 +2,7 @@
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from service_requests.tracking import (
     SPACE,
     code_for,

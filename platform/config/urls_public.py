@@ -2,10 +2,10 @@
 
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
-from service_requests import views as request_views
 from wagtail.admin import urls as wagtailadmin_urls
 
 from search import views as search_views
+from service_requests import views as request_views
 
 urlpatterns = [
     # National administrators: agency registry, onboarding, later reports.

@@ -28,7 +28,9 @@ class KavenegarGateway(SmsGateway):
 
     def __init__(self):
         if not settings.KAVENEGAR_API_KEY:
-            raise ImproperlyConfigured("KAVENEGAR_API_KEY must be set to send SMS through Kavenegar.")
+            raise ImproperlyConfigured(
+                "KAVENEGAR_API_KEY must be set to send SMS through Kavenegar."
+            )
         from kavenegar import KavenegarAPI
 
         self.api = KavenegarAPI(settings.KAVENEGAR_API_KEY, timeout=10)

@@ -52,7 +52,9 @@ def send_due_sms(*, limit: int = 100) -> int:
                 try:
                     message.provider_id = gateway.send(message.mobile, message.text)[:64]
                 except Exception as error:  # any provider failure: keep it, try again later
-                    logger.warning("SMS %s failed (try %s): %s", message.pk, message.attempts, error)
+                    logger.warning(
+                        "SMS %s failed (try %s): %s", message.pk, message.attempts, error
+                    )
                     message.last_error = f"{type(error).__name__}: {error}"[:2000]
                     if message.attempts >= MAX_ATTEMPTS:
                         message.status = SmsStatus.FAILED

@@ -25,7 +25,9 @@ def _texts() -> dict:
         RequestStatus.INCOMPLETE: _(
             "Panjereh: request %(code)s needs more from you. See what is missing and answer: %(url)s"
         ),
-        RequestStatus.ACCEPTED: _("Panjereh: request %(code)s was accepted. Answer due by %(date)s."),
+        RequestStatus.ACCEPTED: _(
+            "Panjereh: request %(code)s was accepted. Answer due by %(date)s."
+        ),
         RequestStatus.IN_PROGRESS: _("Panjereh: request %(code)s is being worked on."),
         RequestStatus.ANSWERED: _(
             "Panjereh: request %(code)s has been answered. See and download the answer: %(url)s"
@@ -53,7 +55,9 @@ def tell_status(request, status: str) -> None:
 
 def tell_extension(request) -> None:
     with translation.override("fa"):
-        text = _("Panjereh: the answer to request %(code)s is now due by %(date)s. The reason: %(url)s")
+        text = _(
+            "Panjereh: the answer to request %(code)s is now due by %(date)s. The reason: %(url)s"
+        )
         queue_sms(request.mobile, text % _values(request), request=request)
 
 

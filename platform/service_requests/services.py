@@ -212,9 +212,10 @@ def change_status(
         raise TransitionError(
             _("Say what is missing or why the request is rejected: the citizen sees it.")
         )
-    if to_status == RequestStatus.ANSWERED and not ResponseDocument.objects.filter(
-        request=locked
-    ).exists():
+    if (
+        to_status == RequestStatus.ANSWERED
+        and not ResponseDocument.objects.filter(request=locked).exists()
+    ):
         raise TransitionError(_("Attach the response document to answer the request."))
     change = _record(locked, to_status, actor=actor, note=note)
     _sync(request, locked)
