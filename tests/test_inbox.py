@@ -96,9 +96,12 @@ def test_the_citizen_sees_the_agency_notes_only_with_proof_of_ownership(setting,
     portal = client_for("localhost")
 
     public = portal.get("/track/", {"code": code}).content.decode()
-    wrong = portal.get("/track/", {"code": code, "proof": "0499370899"}).content.decode()
-    owner = portal.get("/track/", {"code": code, "proof": "۰۰۸۴۵۷۵۹۴۸"}).content.decode()
+    wrong = portal.post("/track/prove/", {"code": code, "proof": "0499370899"})
+    proved = portal.post("/track/prove/", {"code": code, "proof": "۰۰۸۴۵۷۵۹۴۸"})
+    owner = portal.get(proved["Location"]).content.decode()
 
-    assert "خوانا نیست" not in public and "خوانا نیست" not in wrong
-    assert 'role="alert"' in wrong
+    assert "خوانا نیست" not in public and "خوانا نیست" not in wrong.content.decode()
+    assert wrong.status_code == 400 and 'role="alert"' in wrong.content.decode()
     assert "خوانا نیست" in owner and "گواهی ولادت" in owner
+    # Another browser (no proof in its session) still sees only the public status.
+    assert "خوانا نیست" not in client_for("localhost").get(proved["Location"]).content.decode()

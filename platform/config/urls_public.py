@@ -18,6 +18,17 @@ urlpatterns += i18n_patterns(
     path("search/", search_views.search_page, name="search"),
     path("search/open/", search_views.open_result, name="search_open"),
     path("track/", request_views.track, name="track"),
+    path("track/prove/", request_views.prove, name="track_prove"),
+    path("track/<str:code>/messages/", request_views.reply, name="track_reply"),
+    path("track/<str:code>/documents/<int:pk>/", request_views.document, name="track_document"),
+    path(
+        "track/<str:code>/attachments/<int:pk>/",
+        request_views.attachment,
+        name="track_attachment",
+    ),
+    path("track/<str:code>/response/", request_views.response_document, name="track_response"),
+    path("verify/", request_views.verify, name="verify"),
+    path("verify/<str:code>/", request_views.verify, name="verify_code"),
     path("", include("portal.urls")),
     prefix_default_language=False,
 )

@@ -1,7 +1,7 @@
-"""Reading requests: by tracking code for citizens (later: by agency for staff)."""
+"""Reading requests: by tracking code for citizens, by agency for staff."""
 
 from . import tracking
-from .models import ServiceRequest
+from .models import MessageAttachment, ServiceRequest
 
 
 def find_by_code(typed: str) -> ServiceRequest | None:
@@ -24,6 +24,11 @@ def requests_of(agency):
 
 def request_of(agency, code: str) -> ServiceRequest | None:
     return requests_of(agency).filter(tracking_code=code).first()
+
+
+def attachment_of(found: ServiceRequest, pk: int) -> MessageAttachment | None:
+    """A file sent with one of this request's messages (by either side)."""
+    return MessageAttachment.objects.filter(message__request=found, pk=pk).first()
 
 
 def proves_ownership(found: ServiceRequest, proof: str) -> bool:

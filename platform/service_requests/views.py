@@ -1,15 +1,31 @@
-"""Tracking a request by its code on the national portal: the public status only."""
+"""The citizen's side on the national portal: tracking, proof of ownership, messages, files,
+and checking an answer document.
+
+Anyone with the code sees the public status and timeline. The details, the
+agency's notes, messages and files need proof of ownership (the national code
+or mobile number on the request), remembered in the session for that code only.
+Look-ups and proofs are rate-limited per client.
+"""
+
+from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import tracking
-from .selectors import find_by_code, proves_ownership
+from . import services, tracking
+from .forms import MessageForm, VerifyForm
+from .inbox import stored_file
+from .models import ResponseDocument
+from .selectors import attachment_of, find_by_code, proves_ownership
 
 LOOKUPS_PER_WINDOW = 30
 WINDOW_SECONDS = 600
+OWNED_SESSION_KEY = "owned_requests"
+OWNED_REMEMBERED = 20
 
 
 def _too_many_lookups(request) -> bool:
@@ -23,35 +39,169 @@ def _too_many_lookups(request) -> bool:
         return False
 
 
+def _owns(request, found) -> bool:
+    return found.tracking_code in request.session.get(OWNED_SESSION_KEY, [])
+
+
+def _remember_owner(request, found) -> None:
+    owned = [
+        code for code in request.session.get(OWNED_SESSION_KEY, []) if code != found.tracking_code
+    ]
+    request.session[OWNED_SESSION_KEY] = [found.tracking_code, *owned][:OWNED_REMEMBERED]
+
+
+def _track_url(code: str) -> str:
+    return reverse("track") + "?" + urlencode({"code": code})
+
+
+def _render_track(request, context, status=200):
+    found = context.get("found")
+    if found is not None:
+        context["code_display"] = tracking.display(found.tracking_code)
+        context["history"] = found.history.all()
+        if _owns(request, found):
+            context["owner"] = True
+            context["documents"] = found.documents.all()
+            context["thread"] = found.messages.prefetch_related("attachments")
+            context["response"] = getattr(found, "response", None)
+            context.setdefault("message_form", MessageForm())
+    return render(request, "service_requests/track.html", context, status=status)
+
+
+def _lookup(request, typed: str, context: dict):
+    """The request for ``typed``, or None with the reason in ``context["error"]``."""
+    if _too_many_lookups(request):
+        context["error"] = _("Too many look-ups from your connection; try again in a few minutes.")
+        context["status"] = 429
+        return None
+    code = tracking.normalise(typed)
+    if not tracking.is_well_formed(code):
+        context["error"] = _(
+            "This is not a valid tracking code: it has 13 digits and the last one checks the others. Check for a mistyped digit."
+        )
+        return None
+    found = find_by_code(code)
+    if found is None:
+        context["error"] = _("No request has this tracking code.")
+    return found
+
+
 @require_GET
 def track(request):
     typed = request.GET.get("code", "").strip()[:40]
+    context = {"typed": typed}
+    if typed:
+        context["found"] = _lookup(request, typed, context)
+    return _render_track(request, context, status=context.pop("status", 200))
+
+
+@require_POST
+def prove(request):
+    """Check the national code or mobile for a code; remember the owner in the session."""
+    typed = request.POST.get("code", "").strip()[:40]
+    context = {"typed": typed}
+    found = _lookup(request, typed, context)
+    if found is None:
+        return _render_track(request, context, status=context.pop("status", 400))
+    if not proves_ownership(found, request.POST.get("proof", "").strip()[:20]):
+        context["found"] = found
+        context["proof_error"] = _(
+            "The national code or mobile number does not match this request."
+        )
+        return _render_track(request, context, status=400)
+    request.session.cycle_key()
+    _remember_owner(request, found)
+    return redirect(_track_url(found.tracking_code))
+
+
+def _owned(request, code: str):
+    found = find_by_code(code)
+    if found is None or not _owns(request, found):
+        raise Http404
+    return found
+
+
+@require_POST
+def reply(request, code):
+    """The citizen's message (and, on an incomplete request, their answer) with files."""
+    found = _owned(request, code)
+    form = MessageForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_track(
+            request, {"typed": code, "found": found, "message_form": form}, status=400
+        )
+    services.send_message(
+        found,
+        sender="citizen",
+        author="citizen",
+        body=form.cleaned_data["body"],
+        attachments=form.cleaned_data["attachments"],
+    )
+    from django.contrib import messages
+
+    messages.success(request, _("Your message was sent to the agency."))
+    return redirect(_track_url(found.tracking_code))
+
+
+@require_GET
+def document(request, code, pk):
+    found = _owned(request, code)
+    item = found.documents.filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    return stored_file(
+        item.file, item.content_type, f"{found.tracking_code}-{item.slot}.{item.content_type}"
+    )
+
+
+@require_GET
+def attachment(request, code, pk):
+    found = _owned(request, code)
+    item = attachment_of(found, pk)
+    if item is None:
+        raise Http404
+    return stored_file(
+        item.file, item.content_type, f"{found.tracking_code}-{pk}.{item.content_type}"
+    )
+
+
+@require_GET
+def response_document(request, code):
+    found = _owned(request, code)
+    response = getattr(found, "response", None)
+    if response is None:
+        raise Http404
+    return stored_file(
+        response.file,
+        response.content_type,
+        f"{found.tracking_code}-response.{response.content_type}",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request, code=""):
+    """Anyone holding an answer document checks that the agency issued it, and this very file."""
+    typed = (
+        (code or request.GET.get("code", "")).strip().upper().replace("-", "").replace(" ", "")[:16]
+    )
     context = {"typed": typed}
     if typed:
         if _too_many_lookups(request):
             context["error"] = _(
                 "Too many look-ups from your connection; try again in a few minutes."
             )
-            return render(request, "service_requests/track.html", context, status=429)
-        code = tracking.normalise(typed)
-        if not tracking.is_well_formed(code):
-            context["error"] = _(
-                "This is not a valid tracking code: it has 13 digits and the last one checks the others. Check for a mistyped digit."
-            )
+            return render(request, "service_requests/verify.html", context, status=429)
+        issued = (
+            ResponseDocument.objects.select_related("request__agency")
+            .filter(verification_code=typed, request__agency__is_active=True)
+            .first()
+        )
+        if issued is None:
+            context["error"] = _("No answer document has this verification code.")
         else:
-            found = find_by_code(code)
-            if found is None:
-                context["error"] = _("No request has this tracking code.")
-            else:
-                context["found"] = found
-                context["code_display"] = tracking.display(found.tracking_code)
-                proof = request.GET.get("proof", "").strip()[:20]
-                if proof:
-                    if proves_ownership(found, proof):
-                        context["owner"] = True
-                        context["documents"] = found.documents.all()
-                    else:
-                        context["proof_error"] = _(
-                            "The national code or mobile number does not match this request."
-                        )
-    return render(request, "service_requests/track.html", context)
+            context["issued"] = issued
+            form = VerifyForm(request.POST or None, request.FILES or None)
+            if request.method == "POST" and form.is_valid():
+                context["matches"] = form.cleaned_data["document"].sha256 == issued.sha256
+            context["form"] = form
+    return render(request, "service_requests/verify.html", context)

@@ -20,6 +20,17 @@ def register_inbox_urls():
         path(
             "requests/<str:code>/documents/<int:pk>/", inbox.document, name="request_inbox_document"
         ),
+        path("requests/<str:code>/messages/", inbox.message, name="request_inbox_message"),
+        path("requests/<str:code>/extend/", inbox.extend, name="request_inbox_extend"),
+        path("requests/<str:code>/answer/", inbox.answer, name="request_inbox_answer"),
+        path(
+            "requests/<str:code>/attachments/<int:pk>/",
+            inbox.attachment,
+            name="request_inbox_attachment",
+        ),
+        path(
+            "requests/<str:code>/response/", inbox.response_document, name="request_inbox_response"
+        ),
     ]
 
 

@@ -1,0 +1,173 @@
+"""Forms of the request workflow: messages, the extension, the answer, proof of ownership."""
+
+import re
+import unicodedata
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from forms_engine.forms import JalaliDateField
+
+from .constants import MAX_EXTENSION_DAYS, RequestStatus
+from .services import Upload
+from .uploads import inspect
+
+MAX_ATTACHMENTS = 5
+MAX_ATTACHMENT_MB = 10
+ACCEPTED_KINDS = ("pdf", "jpg", "png")
+
+
+def clean_file_title(name: str) -> str:
+    """A file name fit to show: no folders, no control or markup characters, not too long."""
+    name = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])
+    name = re.sub(r"[\x00-\x1f\x7f<>\"'`]", "", name).strip(" .")
+    return name[:120] or str(_("file"))
+
+
+def checked_upload(upload, *, title: str = "") -> Upload:
+    """An uploaded file checked by its content (PDF, JPEG or PNG, at most 10 MB)."""
+    inspected = inspect(upload)
+    if inspected is None or inspected.kind not in ACCEPTED_KINDS:
+        raise ValidationError(
+            _("«%(name)s» is not a PDF, JPEG or PNG file.")
+            % {"name": clean_file_title(upload.name)},
+            code="attachment_kind",
+        )
+    if inspected.size > MAX_ATTACHMENT_MB * 1024 * 1024:
+        raise ValidationError(
+            _("«%(name)s» is larger than %(size)s MB.")
+            % {"name": clean_file_title(upload.name), "size": MAX_ATTACHMENT_MB},
+            code="attachment_size",
+        )
+    return Upload(
+        slot="",
+        title=title or clean_file_title(upload.name),
+        file=upload,
+        kind=inspected.kind,
+        size=inspected.size,
+        sha256=inspected.sha256,
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Up to five PDF, JPEG or PNG files; every bad one is named."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if len(files) > MAX_ATTACHMENTS:
+            raise ValidationError(
+                _("Attach at most %(count)s files.") % {"count": MAX_ATTACHMENTS},
+                code="too_many_attachments",
+            )
+        uploads, errors = [], []
+        for item in files:
+            try:
+                uploads.append(checked_upload(item))
+            except ValidationError as error:
+                errors.append(error)
+        if errors:
+            raise ValidationError(errors)
+        if self.required and not uploads:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return uploads
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    attachments = AttachmentsField(label=_("Files (PDF, JPEG or PNG; up to 5, each at most 10 MB)"))
+
+
+class ExtensionForm(forms.Form):
+    days = forms.IntegerField(
+        label=_("Working days to add"), min_value=1, max_value=MAX_EXTENSION_DAYS
+    )
+    reason = forms.CharField(
+        label=_("Why (the citizen sees it)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AnswerForm(forms.Form):
+    document = forms.FileField(
+        label=_("Response document (PDF, JPEG or PNG, at most 10 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+    note = forms.CharField(
+        label=_("Note for the citizen"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_document(self):
+        return checked_upload(self.cleaned_data["document"], title=str(_("Response")))
+
+
+class StatusForm(forms.Form):
+    """The agency's next step; answering has its own form, as it needs the document."""
+
+    status = forms.ChoiceField(label=_("New status"))
+    note = forms.CharField(
+        label=_("Note for the citizen (required when asking for more or rejecting)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, statuses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (status, RequestStatus(status).label)
+            for status in statuses
+            if status != RequestStatus.ANSWERED
+        ]
+
+
+class InboxFilters(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), *RequestStatus.choices],
+    )
+    service = forms.CharField(label=_("Service"), required=False, max_length=80)
+    overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+    submitted_from = JalaliDateField(
+        label=_("Submitted from"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "1405/01/01", "dir": "ltr"}),
+    )
+    submitted_to = JalaliDateField(
+        label=_("Submitted up to"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "1405/12/29", "dir": "ltr"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("submitted_from"), data.get("submitted_to")
+        if start and end and start > end:
+            raise ValidationError(_("The first date comes after the second."), code="date_range")
+        return data
+
+
+class VerifyForm(forms.Form):
+    document = forms.FileField(
+        label=_("The document you hold (PDF, JPEG or PNG)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+    def clean_document(self):
+        return checked_upload(self.cleaned_data["document"])
