@@ -1,14 +1,16 @@
 """The citizen and the agency talk about a request; the answer is issued and can be verified."""
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+
 from service_requests.models import ResponseDocument, ServiceRequest
 
 from .conftest import PDF
 
+TEHRAN = zoneinfo.ZoneInfo("Asia/Tehran")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
@@ -50,7 +52,10 @@ def test_the_citizen_answers_an_incomplete_request_with_files(setting, owner):
     request = ServiceRequest.objects.get()
     assert request.status == "submitted"
     message = request.messages.get()
-    assert sorted(message.attachments.values_list("title", flat=True)) == ["نامه.pdf", "کارتپدر.png"]
+    assert sorted(message.attachments.values_list("title", flat=True)) == [
+        "نامه.pdf",
+        "کارتپدر.png",
+    ]
     # Staff see the message and open its files; the other agency cannot.
     detail = staff.get(_url(setting)).content.decode()
     assert "تصویر کارت ملی پدر پیوست شد." in detail
@@ -98,9 +103,7 @@ def test_staff_extend_once_and_the_citizen_sees_the_new_date(setting, owner):
     assert "استعلام از دادگستری" in page
 
 
-def test_the_answer_is_downloaded_by_the_citizen_and_verified_by_anyone(
-    setting, owner, client_for
-):
+def test_the_answer_is_downloaded_by_the_citizen_and_verified_by_anyone(setting, owner, client_for):
     code = setting["request"].tracking_code
     staff = setting["a"]
     staff.post(_url(setting, "status/"), {"status": "accepted"})
@@ -135,11 +138,13 @@ def test_the_answer_is_downloaded_by_the_citizen_and_verified_by_anyone(
 def test_inbox_filters_by_jalali_submission_dates(setting):
     request = setting["request"]
     ServiceRequest.objects.filter(pk=request.pk).update(
-        submitted_at=timezone.make_aware(datetime.datetime(2026, 3, 25, 10, 0))  # 1405/01/05
+        submitted_at=datetime.datetime(2026, 3, 25, 10, 0, tzinfo=TEHRAN)  # 1405/01/05
     )
     staff = setting["a"]
 
-    inside = staff.get("/admin/requests/", {"submitted_from": "۱۴۰۵/۰۱/۰۱", "submitted_to": "1405/01/05"})
+    inside = staff.get(
+        "/admin/requests/", {"submitted_from": "۱۴۰۵/۰۱/۰۱", "submitted_to": "1405/01/05"}
+    )
     outside = staff.get("/admin/requests/", {"submitted_from": "1405/01/06"})
     reversed_range = staff.get(
         "/admin/requests/", {"submitted_from": "1405/02/01", "submitted_to": "1405/01/01"}
