@@ -9,6 +9,7 @@ Look-ups and proofs are rate-limited per client.
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -22,7 +23,6 @@ from .inbox import stored_file
 from .models import ResponseDocument
 from .selectors import attachment_of, find_by_code, proves_ownership
 
-LOOKUPS_PER_WINDOW = 30
 WINDOW_SECONDS = 600
 OWNED_SESSION_KEY = "owned_requests"
 OWNED_REMEMBERED = 20
@@ -33,7 +33,7 @@ def _too_many_lookups(request) -> bool:
     key = f"track-lookups:{client}"
     cache.add(key, 0, WINDOW_SECONDS)
     try:
-        return cache.incr(key) > LOOKUPS_PER_WINDOW
+        return cache.incr(key) > settings.TRACK_LOOKUPS_PER_WINDOW
     except ValueError:  # expired between add and incr
         cache.set(key, 1, WINDOW_SECONDS)
         return False

@@ -212,6 +212,9 @@ SMS_GATEWAY = env_str(
 
 LOGIN_URL = "wagtailadmin_login"
 
+# Public look-ups (tracking, verification) allowed per client address in 10 minutes.
+TRACK_LOOKUPS_PER_WINDOW = env_int("TRACK_LOOKUPS_PER_WINDOW", 30)
+
 # Invitations for an agency's first editor expire after this many days.
 EDITOR_INVITATION_DAYS = env_int("EDITOR_INVITATION_DAYS", 7)
 
