@@ -95,15 +95,21 @@ def _multipart(fields: dict, files: dict) -> tuple[bytes, str]:
 
 
 class Client:
-    """One browser: keeps its connection and cookies."""
+    """One browser: keeps its cookies, and its connection unless ``fresh`` (a new one per
+    request, as many different citizens would open; lets the kernel spread them over the
+    server's workers)."""
 
-    def __init__(self, port: int, host: str):
-        self.port, self.host = port, host
+    def __init__(self, port: int, host: str, *, fresh: bool = False):
+        self.port, self.host, self.fresh = port, host, fresh
         self.cookies: dict[str, str] = {}
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
     def request(self, method, path, body=None, headers=None):
         headers = {"Host": self.host, **(headers or {})}
+        if self.fresh:
+            self.connection.close()
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            headers["Connection"] = "close"
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         try:
@@ -121,7 +127,7 @@ class Client:
         return response.status, response.headers, data
 
 
-def _start_server(port: int, env: dict) -> subprocess.Popen:
+def _start_server(port: int, env: dict, threads: int) -> subprocess.Popen:
     granian = shutil.which("granian", path=str(Path(sys.executable).parent))
     process = subprocess.Popen(  # noqa: S603
         [
@@ -154,6 +160,23 @@ def _start_server(port: int, env: dict) -> subprocess.Popen:
             time.sleep(0.2)
     process.kill()
     raise SystemExit("granian did not start")
+
+
+def _cpu_seconds(server_pid: int) -> dict:
+    """CPU seconds used so far by the server (granian and its workers), PostgreSQL, this client."""
+    import psutil
+
+    def used(process) -> float:
+        times = process.cpu_times()
+        return times.user + times.system
+
+    server = psutil.Process(server_pid)
+    database = [p for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres"]
+    return {
+        "server": used(server) + sum(used(child) for child in server.children(recursive=True)),
+        "postgres": sum(used(p) for p in database if p.is_running()),
+        "client": used(psutil.Process()),
+    }
 
 
 def _run_clients(count: int, work) -> float:
@@ -237,6 +260,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--lookups", type=int, default=1000)
+    parser.add_argument("--threads", type=int, default=4, help="granian threads per worker")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
 
@@ -279,7 +303,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script
         "PANJEREH_DATABASE_NAME": BENCH_DB,
         "PUBLIC_PORT": str(port),
     }
-    server = _start_server(port, env)
+    server = _start_server(port, env, args.threads)
     agency_host = f"{agency.hostname}:{port}"
     portal_host = f"{settings.BASE_DOMAIN}:{port}"
     pdf = b"%PDF-1.4\n" + os.urandom(MEGABYTE - 20) + b"\n%%EOF\n"
@@ -290,9 +314,11 @@ def main() -> None:  # noqa: PLR0915 - one linear script
 
     def submitter(number: int) -> None:
         rng = random.Random(number)  # noqa: S311 - reproducible test data
-        client = Client(port, agency_host)
+        client = Client(port, agency_host, fresh=True)
         status, _headers, page = client.request("GET", apply_path)
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+        # Send the form where the page says, as a browser does.
+        action = re.search(rb'<form method="post" action="([^"]+)"', page).group(1).decode()
         for _ in range(per_client):
             values = {f"field_{field.name}": _value_for(field, rng) for field in fields}
             values.update({"csrfmiddlewaretoken": token, "submission_token": str(uuid.uuid4())})
@@ -301,7 +327,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script
             started = time.perf_counter()
             status, headers, data = client.request(
                 "POST",
-                apply_path,
+                action,
                 body=body,
                 headers={
                     "Content-Type": content_type,
@@ -321,7 +347,9 @@ def main() -> None:  # noqa: PLR0915 - one linear script
             f"submitting {per_client * args.clients} requests from {args.clients} clients…",
             flush=True,
         )
+        cpu_before = _cpu_seconds(server.pid)
         wall = _run_clients(args.clients, submitter)
+        cpu_after = _cpu_seconds(server.pid)
         if failures:
             print(f"  {len(failures)} failed, e.g. {failures[0]}", flush=True)
         submit = {
@@ -330,6 +358,11 @@ def main() -> None:  # noqa: PLR0915 - one linear script
             "per_second": round(len(latencies) / wall, 1),
             "p50_ms": round(statistics.median(latencies), 1),
             "p95_ms": round(percentile(latencies, 0.95), 1),
+            # CPU time per submission: the web server's processes, PostgreSQL, this client.
+            "cpu_ms_each": {
+                part: round((cpu_after[part] - cpu_before[part]) * 1000 / max(len(latencies), 1), 1)
+                for part in cpu_after
+            },
         }
         print(f"  {submit}", flush=True)
 
@@ -337,7 +370,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script
         lookups: dict[int, list[float]] = {}
 
         def looker(number: int, clients: int) -> None:
-            client = Client(port, portal_host)
+            client = Client(port, portal_host, fresh=clients > 1)
             mine = codes[number::clients]
             for index in range(args.lookups // clients):
                 code = mine[index % len(mine)]

@@ -5,6 +5,7 @@ import uuid
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
 
 from service_requests import services as request_services
 from service_requests.models import PendingUpload, ServiceRequest
@@ -34,15 +35,14 @@ def apply(request, page):
         for pending in PendingUpload.objects.filter(agency_id=request.tenant.pk, token=token)
     }
     form = RequestForm(request.POST, request.FILES, service=page, kept_slots=kept)
-    valid = form.is_valid()
-    # Keep every document that passed its checks, whatever else is wrong.
-    for document in form.documents:
-        upload = form.cleaned_data.get(f"document_{document.slug}")
-        if upload and getattr(upload, "inspected", None):
-            kept[document.slug] = request_services.keep_pending_upload(
-                request.tenant, token, document.slug, upload, upload.inspected
-            )
-    if not valid:
+    if not form.is_valid():
+        # Keep every document that passed its checks, so it need not be uploaded again.
+        for document in form.documents:
+            upload = form.cleaned_data.get(f"document_{document.slug}")
+            if upload and getattr(upload, "inspected", None):
+                kept[document.slug] = request_services.keep_pending_upload(
+                    request.tenant, token, document.slug, upload, upload.inspected
+                )
         form.kept_slots = set(kept)
         data = request.POST.copy()
         data["submission_token"] = str(token)
@@ -56,8 +56,20 @@ def apply(request, page):
 
     uploads = []
     for document in form.documents:
+        fresh = form.cleaned_data.get(f"document_{document.slug}")
         pending = kept.get(document.slug)
-        if pending is not None:
+        if fresh and getattr(fresh, "inspected", None):
+            uploads.append(
+                request_services.Upload(
+                    slot=document.slug,
+                    title=document.title,
+                    file=fresh,
+                    kind=fresh.inspected.kind,
+                    size=fresh.inspected.size,
+                    sha256=fresh.inspected.sha256,
+                )
+            )
+        elif pending is not None:
             uploads.append(
                 request_services.Upload(
                     slot=document.slug,
@@ -80,6 +92,18 @@ def apply(request, page):
     return redirect(
         page.url + page.reverse_subpage("request_receipt", args=[submitted.tracking_code])
     )
+
+
+@require_POST
+def submit(request, page_id):
+    """Where the request form is sent: the service page by id, without walking the page
+    tree (a submission is the busiest write of the portal). Same checks as ``apply``."""
+    from catalog_pages.models import ServicePage
+
+    page = ServicePage.objects.live().public().filter(pk=page_id).first()
+    if page is None:
+        raise Http404
+    return apply(request, page)
 
 
 def receipt(request, page, code):

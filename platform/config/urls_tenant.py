@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from forms_engine import views as request_form_views
 from tenants import views as tenant_views
 
 urlpatterns = [
@@ -18,6 +19,10 @@ urlpatterns = [
     ),
 ]
 # Persian pages at /, English translations under /en/.
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
+urlpatterns += i18n_patterns(
+    path("apply/<int:page_id>/", request_form_views.submit, name="request_submit"),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)
 
 handler404 = "portal.views.not_found"

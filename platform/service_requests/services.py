@@ -73,9 +73,8 @@ def submit_request(
     mobile: str = "",
 ) -> tuple[ServiceRequest, bool]:
     """Create the request (or return the one this token already created). Returns (request, created)."""
-    existing = ServiceRequest.objects.filter(submission_token=submission_token).first()
-    if existing is not None:
-        return existing, False
+    # A repeated token (double click, retry) meets the unique constraint below and
+    # returns the request it already made; no look-up before, as nearly all are new.
     written: list[str] = []
     try:
         with transaction.atomic():
@@ -96,20 +95,24 @@ def submit_request(
                 submitted_at=now,
                 promised_on=promised_date(timezone.localdate(now), service.duration_days or 0),
             )
+            documents = []
             for upload in uploads:
                 name = private_storage.save(
                     document_path(agency.schema_name, upload.kind), File(upload.file)
                 )
                 written.append(name)
-                RequestDocument.objects.create(
-                    request=request,
-                    slot=upload.slot,
-                    title=upload.title,
-                    file=name,
-                    content_type=upload.kind,
-                    size=upload.size,
-                    sha256=upload.sha256,
+                documents.append(
+                    RequestDocument(
+                        request=request,
+                        slot=upload.slot,
+                        title=upload.title,
+                        file=name,
+                        content_type=upload.kind,
+                        size=upload.size,
+                        sha256=upload.sha256,
+                    )
                 )
+            RequestDocument.objects.bulk_create(documents)
             StatusChange.objects.create(
                 request=request,
                 from_status="",
@@ -117,7 +120,9 @@ def submit_request(
                 actor="citizen",
                 at=now,
             )
-            PendingUpload.objects.filter(agency=agency, token=submission_token).delete()
+            _forget_pending_uploads(
+                PendingUpload.objects.filter(agency=agency, token=submission_token)
+            )
             notices.tell_status(request, RequestStatus.SUBMITTED)
     except IntegrityError:
         for name in written:
@@ -132,6 +137,32 @@ def submit_request(
             private_storage.delete(name)
         raise
     return request, True
+
+
+def _forget_pending_uploads(pending) -> int:
+    """Delete kept uploads; their files go once the transaction has committed."""
+    names = list(pending.values_list("file", flat=True))
+    if not names:
+        return 0
+    pending.delete()
+    transaction.on_commit(lambda: [private_storage.delete(name) for name in names])
+    return len(names)
+
+
+# A kept upload whose form was never sent is removed after this long.
+PENDING_UPLOAD_HOURS = 24
+
+
+def purge_stale_pending_uploads() -> int:
+    """Remove uploads kept for forms that were never sent (run by the worker)."""
+    from datetime import timedelta
+
+    cutoff = timezone.now() - timedelta(hours=PENDING_UPLOAD_HOURS)
+    with transaction.atomic():
+        stale = PendingUpload.objects.filter(
+            pk__in=PendingUpload.objects.filter(created_at__lt=cutoff).values("pk")[:500]
+        )
+        return _forget_pending_uploads(stale)
 
 
 def keep_pending_upload(agency: Agency, token, slot: str, upload, inspected) -> PendingUpload:

@@ -22,12 +22,34 @@ def add_working_days(
     return current
 
 
-def holidays_between(start: datetime.date, end: datetime.date) -> set[datetime.date]:
+# Holidays change a few times a year: each process keeps them for a few minutes
+# (and forgets them at once when they are edited in this process).
+_HOLIDAYS_SECONDS = 300
+_holidays: tuple[float, frozenset[datetime.date]] | None = None
+
+
+def forget_holidays(**kwargs) -> None:
+    global _holidays
+    _holidays = None
+
+
+def _all_holidays() -> frozenset[datetime.date]:
+    import time
+
     from .models import Holiday
 
-    return set(
-        Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", flat=True)
-    )
+    global _holidays
+    now = time.monotonic()
+    if _holidays is None or _holidays[0] < now:
+        _holidays = (
+            now + _HOLIDAYS_SECONDS,
+            frozenset(Holiday.objects.values_list("date", flat=True)),
+        )
+    return _holidays[1]
+
+
+def holidays_between(start: datetime.date, end: datetime.date) -> set[datetime.date]:
+    return {day for day in _all_holidays() if start <= day <= end}
 
 
 def promised_date(submitted_on: datetime.date, duration_days: int) -> datetime.date:

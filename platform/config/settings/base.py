@@ -198,6 +198,7 @@ ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "")
 WORKER_QUEUES = [
     "notifications.services.send_due_sms",
     "search.services.process_index_queue",
+    "service_requests.services.purge_stale_pending_uploads",
 ]
 WORKER_POLL_SECONDS = env_int("WORKER_POLL_SECONDS", 2)
 KAVENEGAR_API_KEY = env_str("KAVENEGAR_API_KEY", "")
