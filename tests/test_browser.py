@@ -22,6 +22,7 @@ SAMPLE = (
     Path(__file__).resolve().parents[1] / "catalog_pages" / "catalog_format" / "sample-agency.json"
 )
 CHROMIUM = "/usr/bin/chromium"
+STAFF_PASSWORD = "a-long-Passphrase-for-tests-42"  # noqa: S105 - a test account
 SCREENSHOTS = Path(os.environ.get("PANJEREH_SCREENSHOT_DIR", ROOT / "var" / "screenshots"))
 
 pytestmark = [
@@ -66,8 +67,16 @@ def catalogue(django_db_setup, django_db_blocker):
         report = import_catalogue(SAMPLE.read_bytes())
         assert report.ok, report.errors
         agency = report.agency
+        from tenants.services import create_user_in_schema
+
+        create_user_in_schema(
+            agency.schema_name, username="clerk", password=STAFF_PASSWORD, superuser=True
+        )
         yield agency
         connection.set_schema_to_public()
+        from service_requests.models import ServiceRequest
+
+        ServiceRequest.objects.filter(agency=agency).delete()
         Agency.objects.filter(pk=agency.pk).delete()
         ModelLogEntry.objects.filter(action__startswith="panjereh.").delete()
         if schema_exists(agency.schema_name):
@@ -229,3 +238,88 @@ def test_search_box_suggests_service_titles_as_the_citizen_types(browser, server
         options.nth(i).get_attribute("value") for i in range(options.count())
     ]
     page.close()
+
+
+def _pdf(text: str) -> dict:
+    return {
+        "name": f"{text}.pdf",
+        "mimeType": "application/pdf",
+        "buffer": f"%PDF-1.4\n% {text}\n%%EOF\n".encode(),
+    }
+
+
+def test_a_citizen_applies_and_an_agency_answers(browser, server):
+    """From the agency's home page to the answer in the citizen's hands, in a real browser."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    portal = server.replace(f"//{server.split('//')[1].split('.')[0]}.", "//", 1)
+    citizen = browser.new_context(viewport={"width": 390, "height": 844})
+    page = citizen.new_page()
+
+    # Search-free navigation: agency home → service → apply.
+    page.goto(f"{server}/")
+    page.get_by_role("link", name="ثبت ولادت").first.click()
+    page.get_by_role("link", name="درخواست برخط").click()
+
+    # Two mistakes: a father's national code that fails its check digit, a missing document.
+    page.fill('[name="field_father_national_id"]', "1234567890")
+    page.fill('[name="field_mother_national_id"]', "۰۰۸۴۵۷۵۹۴۸")
+    page.fill('[name="field_mobile"]', "۰۹۱۲۱۲۳۴۵۶۷")
+    page.fill('[name="field_child_name"]', "آرش")
+    page.set_input_files('[name="document_hospital-birth-certificate"]', _pdf("hospital"))
+    page.get_by_role("button", name="ارسال درخواست").click()
+
+    errors = page.locator("#errors li")
+    assert errors.count() == 2
+    assert "کد ملی پدر" in errors.nth(0).inner_text()
+    assert _serious_violations(page) == []
+    page.screenshot(path=SCREENSHOTS / "request-form-errors-phone.png", full_page=True)
+
+    # Fix both; the hospital certificate is kept and need not be attached again.
+    page.fill('[name="field_father_national_id"]', "0499370899")
+    page.set_input_files('[name="document_parents-id-cards"]', _pdf("parents"))
+    page.get_by_role("button", name="ارسال درخواست").click()
+
+    assert "/apply/done/" in page.url
+    code = "".join(
+        str("۰۱۲۳۴۵۶۷۸۹".index(ch)) if ch in "۰۱۲۳۴۵۶۷۸۹" else ch
+        for ch in page.locator(".receipt__code").inner_text()
+        if ch not in "-"
+    )
+    assert len(code) == 13
+    assert page.locator("svg.qr").count() == 1
+    assert _serious_violations(page) == []
+    page.screenshot(path=SCREENSHOTS / "request-receipt-phone.png", full_page=True)
+
+    page.goto(f"{portal}/track/?code={code}")
+    assert "ثبت شد" in page.locator(".facts__list > div").nth(1).inner_text()  # the status
+
+    # The agency's clerk: inbox → accept → work on it → answer with a document.
+    staff = browser.new_context(viewport={"width": 1280, "height": 900})
+    desk = staff.new_page()
+    desk.goto(f"{server}/admin/login/")
+    desk.fill('[name="username"]', "clerk")
+    desk.fill('[name="password"]', STAFF_PASSWORD)
+    desk.locator('button[type="submit"]').first.click()
+    desk.goto(f"{server}/admin/requests/")
+    assert code in desk.locator("table.listing").inner_text()
+    desk.screenshot(path=SCREENSHOTS / "request-inbox-desktop.png", full_page=True)
+    desk.get_by_role("link", name=code).click()
+    for status in ("accepted", "in_progress"):
+        desk.select_option('[name="status"]', status)
+        desk.get_by_role("button", name="ذخیره").click()
+    desk.set_input_files('[name="document"]', _pdf("answer"))
+    desk.get_by_role("button", name="صدور پاسخ").click()
+    assert "پاسخ داده شد" in desk.locator(".request-detail").inner_text()
+    desk.screenshot(path=SCREENSHOTS / "request-detail-desktop.png", full_page=True)
+
+    # The citizen proves ownership with the mobile number and downloads the answer.
+    page.goto(f"{portal}/track/?code={code}")
+    page.fill('[name="proof"]', "09121234567")
+    page.get_by_role("button", name="نمایش جزئیات").click()
+    link = page.get_by_role("link", name="دریافت پاسخ")
+    answer = page.request.get(portal + link.get_attribute("href"))
+    assert answer.ok and answer.body() == _pdf("answer")["buffer"]
+    assert _serious_violations(page) == []
+    page.screenshot(path=SCREENSHOTS / "request-tracking-phone.png", full_page=True)
+    citizen.close()
+    staff.close()

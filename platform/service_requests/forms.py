@@ -142,7 +142,7 @@ class InboxFilters(forms.Form):
         required=False,
         choices=[("", _("All")), *RequestStatus.choices],
     )
-    service = forms.CharField(label=_("Service"), required=False, max_length=80)
+    service = forms.ChoiceField(label=_("Service"), required=False)
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
     submitted_from = JalaliDateField(
         label=_("Submitted from"),
@@ -154,6 +154,10 @@ class InboxFilters(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "1405/12/29", "dir": "ltr"}),
     )
+
+    def __init__(self, *args, services=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [("", _("All")), *services]
 
     def clean(self):
         data = super().clean()

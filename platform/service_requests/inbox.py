@@ -46,7 +46,13 @@ def _day_start(iso_day: str) -> datetime.datetime:
 
 def inbox(request):
     agency = _agency(request)
-    filters = InboxFilters(request.GET or None)
+    services_offered = (
+        requests_of(agency)
+        .order_by("service_title")
+        .values_list("service_slug", "service_title")
+        .distinct()
+    )
+    filters = InboxFilters(request.GET or None, services=services_offered)
     rows = requests_of(agency).order_by("promised_on", "submitted_at")
     today = timezone.localdate()
     if filters.is_valid():
@@ -63,9 +69,6 @@ def inbox(request):
             end = _day_start(data["submitted_to"]) + datetime.timedelta(days=1)
             rows = rows.filter(submitted_at__lt=end)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("p"))
-    services_offered = (
-        requests_of(agency).order_by().values_list("service_slug", "service_title").distinct()
-    )
     query = request.GET.copy()
     query.pop("p", None)
     return render(
@@ -76,15 +79,27 @@ def inbox(request):
             "filters": filters,
             "today": today,
             "open_statuses": OPEN_STATUSES,
-            "services_offered": services_offered,
             "query": query.urlencode(),
         },
     )
 
 
+def _entered(found) -> list[tuple[str, object]]:
+    """What the citizen entered, labelled as the service's form labels them today."""
+    from catalog_pages.models import ServiceFormField
+
+    labels = dict(
+        ServiceFormField.objects.filter(
+            page__translation_key=found.service_key, page__locale__language_code="fa"
+        ).values_list("name", "label")
+    )
+    return [(labels.get(name, name), value) for name, value in found.data.items()]
+
+
 def _detail_context(found, **forms):
     return {
         "found": found,
+        "entered": _entered(found),
         "documents": found.documents.all(),
         "history": found.history.all(),
         "thread": found.messages.prefetch_related("attachments"),
