@@ -153,3 +153,36 @@ def test_inbox_filters_by_jalali_submission_dates(setting):
     assert request.tracking_code in inside.content.decode()
     assert request.tracking_code not in outside.content.decode()
     assert "تاریخ اول" in reversed_range.content.decode()
+
+
+def test_staff_record_package_steps_and_a_visit_tells_why_when_and_where(
+    setting, owner, client_for
+):
+    code = setting["request"].tracking_code
+    staff = setting["a"]
+    staff.post(_url(setting, "status/"), {"status": "accepted"})
+
+    staff.post(_url(setting, "step/"), {"step": "1"})  # «بررسی مدارک و ثبت واقعه»
+    assert ServiceRequest.objects.get().status == "in_progress"
+
+    refused = staff.post(_url(setting, "step/"), {"step": "2"})  # in person, but when?
+    assert refused.status_code == 400 and "تاریخ و ساعت" in refused.content.decode()
+
+    staff.post(
+        _url(setting, "step/"),
+        {
+            "step": "2",
+            "visit_date": "1420/01/15",
+            "visit_time": "09:30",
+            "visit_place": "دفتر ثبت احوال منطقه ۳",
+            "note": "برای تحویل شناسنامه، اصل کارت ملی پدر را بیاورید.",
+        },
+    )
+
+    public = client_for("localhost").get("/track/", {"code": code}).content.decode()
+    mine = owner.get("/track/", {"code": code}).content.decode()
+    assert "بررسی مدارک و ثبت واقعه" in public and "تحویل شناسنامه" in public
+    assert "منطقه ۳" not in public  # where and why only to the owner
+    assert "منطقه ۳" in mine and "اصل کارت ملی پدر" in mine and "۱۴۲۰" in mine
+    texts = list(ServiceRequest.objects.get().sms_messages.values_list("text", flat=True))
+    assert any("منطقه ۳" in text for text in texts)

@@ -56,6 +56,7 @@ MAX_EXTENSION_DAYS = 30
 class ChangeKind(models.TextChoices):
     STATUS = "status", _("Status change")
     EXTENSION = "extension", _("Deadline extended")
+    STEP = "step", _("Step of the work")
 
 
 class Sender(models.TextChoices):

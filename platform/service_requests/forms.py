@@ -116,6 +116,53 @@ class AnswerForm(forms.Form):
         return checked_upload(self.cleaned_data["document"], title=str(_("Response")))
 
 
+class StepForm(forms.Form):
+    """The package step the agency has reached; a step in person says when, where and why."""
+
+    step = forms.ChoiceField(label=_("Step reached"))
+    note = forms.CharField(
+        label=_("Note for the citizen (for a visit: why, and which documents to bring)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    visit_date = JalaliDateField(
+        label=_("Visit date"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "1405/09/10", "dir": "ltr"}),
+    )
+    visit_time = forms.TimeField(
+        label=_("Visit time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"placeholder": "09:30", "dir": "ltr"}, format="%H:%M"),
+    )
+    visit_place = forms.CharField(label=_("Where to come"), required=False, max_length=255)
+
+    def __init__(self, *args, steps=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.steps = list(steps)
+        self.fields["step"].choices = [
+            (str(number), f"{step.title} ({_('in person')})" if step.in_person else step.title)
+            for number, step in enumerate(self.steps)
+        ]
+
+    def clean(self):
+        import datetime
+
+        from django.utils import timezone
+
+        data = super().clean()
+        if "step" in data:
+            data["chosen"] = self.steps[int(data["step"])]
+            if data.get("visit_date") and data.get("visit_time"):
+                data["visit_at"] = timezone.make_aware(
+                    datetime.datetime.combine(
+                        datetime.date.fromisoformat(data["visit_date"]), data["visit_time"]
+                    )
+                )
+        return data
+
+
 class StatusForm(forms.Form):
     """The agency's next step; answering has its own form, as it needs the document."""
 

@@ -18,7 +18,7 @@ from django_tenants.utils import get_public_schema_name
 
 from . import services
 from .constants import OPEN_STATUSES, TRANSITIONS, RequestStatus
-from .forms import AnswerForm, ExtensionForm, InboxFilters, MessageForm, StatusForm
+from .forms import AnswerForm, ExtensionForm, InboxFilters, MessageForm, StatusForm, StepForm
 from .selectors import attachment_of, request_of, requests_of
 from .storage import private_storage
 from .uploads import CONTENT_TYPES
@@ -96,8 +96,21 @@ def _entered(found) -> list[tuple[str, object]]:
     return [(labels.get(name, name), value) for name, value in found.data.items()]
 
 
+def _package_steps(found) -> list:
+    from catalog_pages.models import ServiceStep
+
+    return list(
+        ServiceStep.objects.filter(
+            page__translation_key=found.service_key, page__locale__language_code="fa"
+        ).order_by("sort_order")
+    )
+
+
 def _detail_context(found, **forms):
+    steps_open = found.status in (RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS)
     return {
+        "step_form": forms.get("step_form")
+        or (StepForm(steps=_package_steps(found)) if steps_open else None),
         "found": found,
         "entered": _entered(found),
         "documents": found.documents.all(),
@@ -146,6 +159,31 @@ def transition(request, code):
     messages.success(
         request, _("The request is now “%(status)s”.") % {"status": found.get_status_display()}
     )
+    return redirect("request_inbox_detail", code=code)
+
+
+@require_POST
+def step(request, code):
+    found = _own_request(request, code)
+    form = StepForm(request.POST, steps=_package_steps(found))
+    if not form.is_valid():
+        return _redisplay(request, found, step_form=form)
+    chosen = form.cleaned_data["chosen"]
+    try:
+        services.record_step(
+            found,
+            step=chosen.title,
+            in_person=chosen.in_person,
+            notify=chosen.notify_sms,
+            actor=request.user.get_username(),
+            note=form.cleaned_data["note"],
+            visit_at=form.cleaned_data.get("visit_at"),
+            visit_place=form.cleaned_data.get("visit_place", ""),
+        )
+    except services.TransitionError as exc:
+        form.add_error(None, str(exc))
+        return _redisplay(request, found, step_form=form)
+    messages.success(request, _("The step was recorded; the citizen can see it."))
     return redirect("request_inbox_detail", code=code)
 
 

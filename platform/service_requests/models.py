@@ -80,6 +80,11 @@ class StatusChange(models.Model):
     to_status = models.CharField(max_length=16, choices=RequestStatus.choices)
     # The answer's due date after this step (recorded when the step moved it).
     promised_on = models.DateField(null=True, blank=True)
+    # A step of the package's workflow the agency reached (kind "step").
+    step = models.CharField(max_length=255, blank=True)
+    # When a step needs the citizen in person: when and where (why and what to bring: note).
+    visit_at = models.DateTimeField(null=True, blank=True)
+    visit_place = models.CharField(max_length=255, blank=True)
     note = models.TextField(blank=True)
     actor = models.CharField(max_length=150, help_text="who, e.g. 'citizen' or a staff user name")
     at = models.DateTimeField()

@@ -65,3 +65,22 @@ def tell_new_message(request) -> None:
     with translation.override("fa"):
         text = _("Panjereh: the agency sent you a message about request %(code)s: %(url)s")
         queue_sms(request.mobile, text % _values(request), request=request)
+
+
+def tell_step(request, change) -> None:
+    with translation.override("fa"):
+        text = _("Panjereh: request %(code)s has reached the step “%(step)s”.")
+        queue_sms(request.mobile, text % {**_values(request), "step": change.step}, request=request)
+
+
+def tell_visit(request, change) -> None:
+    from django.utils import timezone
+
+    with translation.override("fa"):
+        text = _(
+            "Panjereh: for request %(code)s please come in person on %(when)s to %(place)s. "
+            "Why, and what to bring: %(url)s"
+        )
+        when = jalali(timezone.localtime(change.visit_at), "%A %d %B %Y، %H:%M")
+        values = {**_values(request), "when": when, "place": change.visit_place}
+        queue_sms(request.mobile, text % values, request=request)

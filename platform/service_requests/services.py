@@ -288,6 +288,57 @@ def extend_deadline(request: ServiceRequest, *, days: int, reason: str, actor: s
     return change
 
 
+@transaction.atomic
+def record_step(
+    request: ServiceRequest,
+    *,
+    step: str,
+    actor: str,
+    in_person: bool = False,
+    notify: bool = True,
+    note: str = "",
+    visit_at=None,
+    visit_place: str = "",
+) -> StatusChange:
+    """The agency reached a step of the package's workflow; an accepted request is now in
+    progress. A step in person must say when, where, why and what to bring."""
+    from django.utils.translation import gettext as _
+
+    locked = _lock(request)
+    if locked.status not in (RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS):
+        raise TransitionError(_("Steps are recorded once the request is accepted and open."))
+    if not step.strip():
+        raise TransitionError(_("Choose the step."))
+    if in_person:
+        if visit_at is None or visit_at <= timezone.now():
+            raise TransitionError(_("Give the date and time of the visit, in the future."))
+        if not visit_place.strip() or not note.strip():
+            raise TransitionError(
+                _("Say where to come, why, and which documents to bring: the citizen sees it.")
+            )
+    change = StatusChange.objects.create(
+        request=locked,
+        kind=ChangeKind.STEP,
+        from_status=locked.status,
+        to_status=RequestStatus.IN_PROGRESS,
+        step=step.strip()[:255],
+        visit_at=visit_at if in_person else None,
+        visit_place=visit_place.strip()[:255] if in_person else "",
+        note=note.strip(),
+        actor=actor,
+        at=timezone.now(),
+    )
+    if locked.status != RequestStatus.IN_PROGRESS:
+        locked.status = RequestStatus.IN_PROGRESS
+        locked.save(update_fields=["status", "updated_at"])
+    if in_person:
+        notices.tell_visit(locked, change)
+    elif notify:
+        notices.tell_step(locked, change)
+    _sync(request, locked)
+    return change
+
+
 def _store(agency_schema: str, upload: Upload, written: list[str]) -> str:
     name = private_storage.save(document_path(agency_schema, upload.kind), File(upload.file))
     written.append(name)

@@ -21,6 +21,7 @@ def register_inbox_urls():
             "requests/<str:code>/documents/<int:pk>/", inbox.document, name="request_inbox_document"
         ),
         path("requests/<str:code>/messages/", inbox.message, name="request_inbox_message"),
+        path("requests/<str:code>/step/", inbox.step, name="request_inbox_step"),
         path("requests/<str:code>/extend/", inbox.extend, name="request_inbox_extend"),
         path("requests/<str:code>/answer/", inbox.answer, name="request_inbox_answer"),
         path(
