@@ -26,9 +26,7 @@ import random
 import re
 import secrets
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -44,12 +42,6 @@ from scratch import drop_scratch_database, percentile, setup_scratch_database  #
 BENCH_DB = "panjereh_bench_submit"
 SERVICE = "birth-registration"
 MEGABYTE = 1024 * 1024
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _valid_national_id(rng: random.Random) -> str:
@@ -125,41 +117,6 @@ class Client:
             name, _, rest = header.partition("=")
             self.cookies[name] = rest.split(";", 1)[0]
         return response.status, response.headers, data
-
-
-def _start_server(port: int, env: dict, threads: int) -> subprocess.Popen:
-    granian = shutil.which("granian", path=str(Path(sys.executable).parent))
-    process = subprocess.Popen(  # noqa: S603
-        [
-            granian,
-            "--interface",
-            "wsgi",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-            "--blocking-threads",
-            "4",
-            "--backpressure",
-            "8",
-            "--log-level",
-            "warning",
-            "config.wsgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("granian did not start")
 
 
 def _cpu_seconds(server_pid: int) -> dict:
@@ -296,14 +253,16 @@ def main() -> None:  # noqa: PLR0915 - one linear script
         documents = list(service.documents.all())
         apply_path = service.url + service.reverse_subpage("request_form")
 
-    port = _free_port()
+    from tests.fixtures.servers import free_port, start_granian
+
+    port = free_port()
     env = {
         **os.environ,
         "PYTHONPATH": f"{ROOT}:{ROOT / 'platform'}",
         "PANJEREH_DATABASE_NAME": BENCH_DB,
         "PUBLIC_PORT": str(port),
     }
-    server = _start_server(port, env, args.threads)
+    server = start_granian(port, env, workers=2, threads=args.threads)
     agency_host = f"{agency.hostname}:{port}"
     portal_host = f"{settings.BASE_DOMAIN}:{port}"
     pdf = b"%PDF-1.4\n" + os.urandom(MEGABYTE - 20) + b"\n%%EOF\n"

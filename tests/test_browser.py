@@ -6,16 +6,13 @@ which this module imports the sample catalogue (and removes it afterwards).
 
 import json
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from .fixtures.servers import free_port, start_granian
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = (
@@ -32,12 +29,6 @@ pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -86,7 +77,7 @@ def catalogue(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="module")
 def server(catalogue):
-    port = _free_port()
+    port = free_port()
     database = connection.settings_dict
     env = {
         **os.environ,
@@ -95,35 +86,10 @@ def server(catalogue):
         "PANJEREH_DATABASE_NAME": database["NAME"],
         "PUBLIC_PORT": str(port),
     }
-    granian = shutil.which("granian", path=str(Path(sys.executable).parent))
-    process = subprocess.Popen(  # noqa: S603
-        [
-            granian,
-            "--interface",
-            "wsgi",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-            "--log-level",
-            "warning",
-            "config.wsgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("granian did not start")
+    try:
+        process = start_granian(port, env)
+    except RuntimeError as error:
+        pytest.fail(str(error))
     yield f"http://{catalogue.slug}.{settings.BASE_DOMAIN}:{port}"
     process.terminate()
     process.wait(timeout=20)

@@ -9,19 +9,17 @@ import datetime
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tenants.utils import get_public_schema_name
 
-from . import services
+from . import files, services
 from .constants import OPEN_STATUSES, TRANSITIONS, RequestStatus
 from .forms import AnswerForm, ExtensionForm, InboxFilters, MessageForm, StatusForm, StepForm
-from .selectors import attachment_of, request_of, requests_of
-from .storage import private_storage
-from .uploads import CONTENT_TYPES
+from .selectors import request_of, requests_of
 
 PER_PAGE = 50
 
@@ -140,148 +138,122 @@ def _redisplay(request, found, **forms):
     )
 
 
+def _act(request, found, form, form_name: str, action, done: str):
+    """Run ``action(cleaned_data)`` for a valid form; show the form's errors otherwise."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except services.TransitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, done)
+            return redirect("request_inbox_detail", code=found.tracking_code)
+    return _redisplay(request, found, **{form_name: form})
+
+
 @require_POST
 def transition(request, code):
     found = _own_request(request, code)
     form = StatusForm(request.POST, statuses=sorted(TRANSITIONS[found.status]))
-    if not form.is_valid():
-        return _redisplay(request, found, status_form=form)
-    try:
-        services.change_status(
-            found,
-            form.cleaned_data["status"],
-            actor=request.user.get_username(),
-            note=form.cleaned_data["note"],
-        )
-    except services.TransitionError as exc:
-        form.add_error("note", str(exc))
-        return _redisplay(request, found, status_form=form)
-    messages.success(
-        request, _("The request is now “%(status)s”.") % {"status": found.get_status_display()}
+    status = request.POST.get("status", "")
+    label = RequestStatus(status).label if status in RequestStatus.values else status
+    return _act(
+        request,
+        found,
+        form,
+        "status_form",
+        lambda data: services.change_status(
+            found, data["status"], actor=request.user.get_username(), note=data["note"]
+        ),
+        _("The request is now “%(status)s”.") % {"status": label},
     )
-    return redirect("request_inbox_detail", code=code)
 
 
 @require_POST
 def step(request, code):
     found = _own_request(request, code)
-    form = StepForm(request.POST, steps=_package_steps(found))
-    if not form.is_valid():
-        return _redisplay(request, found, step_form=form)
-    chosen = form.cleaned_data["chosen"]
-    try:
+
+    def record(data):
+        chosen = data["chosen"]
         services.record_step(
             found,
             step=chosen.title,
             in_person=chosen.in_person,
             notify=chosen.notify_sms,
             actor=request.user.get_username(),
-            note=form.cleaned_data["note"],
-            visit_at=form.cleaned_data.get("visit_at"),
-            visit_place=form.cleaned_data.get("visit_place", ""),
+            note=data["note"],
+            visit_at=data.get("visit_at"),
+            visit_place=data.get("visit_place", ""),
         )
-    except services.TransitionError as exc:
-        form.add_error(None, str(exc))
-        return _redisplay(request, found, step_form=form)
-    messages.success(request, _("The step was recorded; the citizen can see it."))
-    return redirect("request_inbox_detail", code=code)
+
+    form = StepForm(request.POST, steps=_package_steps(found))
+    return _act(
+        request,
+        found,
+        form,
+        "step_form",
+        record,
+        _("The step was recorded; the citizen can see it."),
+    )
 
 
 @require_POST
 def message(request, code):
     found = _own_request(request, code)
-    form = MessageForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _redisplay(request, found, message_form=form)
-    services.send_message(
+    return _act(
+        request,
         found,
-        sender="agency",
-        author=request.user.get_username(),
-        body=form.cleaned_data["body"],
-        attachments=form.cleaned_data["attachments"],
+        MessageForm(request.POST, request.FILES),
+        "message_form",
+        lambda data: services.send_message(
+            found,
+            sender="agency",
+            author=request.user.get_username(),
+            body=data["body"],
+            attachments=data["attachments"],
+        ),
+        _("Your message was sent; the citizen is told by SMS."),
     )
-    messages.success(request, _("Your message was sent; the citizen is told by SMS."))
-    return redirect("request_inbox_detail", code=code)
 
 
 @require_POST
 def extend(request, code):
     found = _own_request(request, code)
-    form = ExtensionForm(request.POST)
-    if not form.is_valid():
-        return _redisplay(request, found, extension_form=form)
-    try:
-        services.extend_deadline(
-            found,
-            days=form.cleaned_data["days"],
-            reason=form.cleaned_data["reason"],
-            actor=request.user.get_username(),
-        )
-    except services.TransitionError as exc:
-        form.add_error(None, str(exc))
-        return _redisplay(request, found, extension_form=form)
-    messages.success(request, _("The deadline was extended; the citizen is told by SMS."))
-    return redirect("request_inbox_detail", code=code)
+    return _act(
+        request,
+        found,
+        ExtensionForm(request.POST),
+        "extension_form",
+        lambda data: services.extend_deadline(
+            found, days=data["days"], reason=data["reason"], actor=request.user.get_username()
+        ),
+        _("The deadline was extended; the citizen is told by SMS."),
+    )
 
 
 @require_POST
 def answer(request, code):
     found = _own_request(request, code)
-    form = AnswerForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _redisplay(request, found, answer_form=form)
-    try:
-        services.answer_request(
-            found,
-            document=form.cleaned_data["document"],
-            actor=request.user.get_username(),
-            note=form.cleaned_data["note"],
-        )
-    except services.TransitionError as exc:
-        form.add_error(None, str(exc))
-        return _redisplay(request, found, answer_form=form)
-    messages.success(request, _("The answer was issued; the citizen is told by SMS."))
-    return redirect("request_inbox_detail", code=code)
-
-
-def stored_file(stored, content_type: str, filename: str) -> FileResponse:
-    """A private file, shown in the browser when it can be (PDF, images)."""
-    return FileResponse(
-        private_storage.open(stored.name, "rb"),
-        content_type=CONTENT_TYPES.get(content_type, "application/octet-stream"),
-        as_attachment=False,
-        filename=filename,
+    return _act(
+        request,
+        found,
+        AnswerForm(request.POST, request.FILES),
+        "answer_form",
+        lambda data: services.answer_request(
+            found, document=data["document"], actor=request.user.get_username(), note=data["note"]
+        ),
+        _("The answer was issued; the citizen is told by SMS."),
     )
 
 
 def document(request, code, pk):
     """A citizen's document, to this agency's staff only (never by a public URL)."""
-    found = _own_request(request, code)
-    item = found.documents.filter(pk=pk).first()
-    if item is None:
-        raise Http404
-    return stored_file(
-        item.file, item.content_type, f"{found.tracking_code}-{item.slot}.{item.content_type}"
-    )
+    return files.document_file(_own_request(request, code), pk)
 
 
 def attachment(request, code, pk):
-    found = _own_request(request, code)
-    item = attachment_of(found, pk)
-    if item is None:
-        raise Http404
-    return stored_file(
-        item.file, item.content_type, f"{found.tracking_code}-{pk}.{item.content_type}"
-    )
+    return files.attachment_file(_own_request(request, code), pk)
 
 
 def response_document(request, code):
-    found = _own_request(request, code)
-    response = getattr(found, "response", None)
-    if response is None:
-        raise Http404
-    return stored_file(
-        response.file,
-        response.content_type,
-        f"{found.tracking_code}-response.{response.content_type}",
-    )
+    return files.response_file(_own_request(request, code))

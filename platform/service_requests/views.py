@@ -17,11 +17,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import services, tracking
+from . import files, services, tracking
 from .forms import MessageForm, VerifyForm
-from .inbox import stored_file
 from .models import ResponseDocument
-from .selectors import attachment_of, find_by_code, proves_ownership
+from .selectors import find_by_code, proves_ownership
 
 WINDOW_SECONDS = 600
 OWNED_SESSION_KEY = "owned_requests"
@@ -145,37 +144,17 @@ def reply(request, code):
 
 @require_GET
 def document(request, code, pk):
-    found = _owned(request, code)
-    item = found.documents.filter(pk=pk).first()
-    if item is None:
-        raise Http404
-    return stored_file(
-        item.file, item.content_type, f"{found.tracking_code}-{item.slot}.{item.content_type}"
-    )
+    return files.document_file(_owned(request, code), pk)
 
 
 @require_GET
 def attachment(request, code, pk):
-    found = _owned(request, code)
-    item = attachment_of(found, pk)
-    if item is None:
-        raise Http404
-    return stored_file(
-        item.file, item.content_type, f"{found.tracking_code}-{pk}.{item.content_type}"
-    )
+    return files.attachment_file(_owned(request, code), pk)
 
 
 @require_GET
 def response_document(request, code):
-    found = _owned(request, code)
-    response = getattr(found, "response", None)
-    if response is None:
-        raise Http404
-    return stored_file(
-        response.file,
-        response.content_type,
-        f"{found.tracking_code}-response.{response.content_type}",
-    )
+    return files.response_file(_owned(request, code))
 
 
 @require_http_methods(["GET", "POST"])
