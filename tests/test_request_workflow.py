@@ -163,3 +163,22 @@ def test_a_message_whose_file_cannot_be_stored_leaves_nothing_behind(setting):
 
     assert not RequestMessage.objects.exists() and not MessageAttachment.objects.exists()
     assert not private_storage.exists(calls[0])
+
+
+def test_national_administrators_see_the_sms_outbox_but_cannot_edit_it(setting, client_for):
+    from django.contrib.auth import get_user_model
+
+    from .conftest import PASSWORD
+
+    MemoryGateway.fail_next = 1
+    send_due_sms()
+    get_user_model().objects.create_superuser("national", password=PASSWORD)
+    client = client_for("localhost")
+    client.login(username="national", password=PASSWORD)
+
+    listing = client.get("/admin/sms_outbox/").content.decode()
+    message = SmsMessage.objects.get()
+
+    assert "09121234567" in listing and "gateway unavailable" in listing
+    assert client.get(f"/admin/sms_outbox/edit/{message.pk}/").status_code in {302, 403}
+    assert client.get("/admin/sms_outbox/new/").status_code in {302, 403}
