@@ -255,6 +255,15 @@ def test_a_citizen_applies_and_an_agency_answers(browser, server):
     assert page.locator("svg.qr").count() == 1
     assert _serious_violations(page) == []
     page.screenshot(path=SCREENSHOTS / "request-receipt-phone.png", full_page=True)
+    # "Print or save as PDF": the printed receipt is the code, facts and QR code only.
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.get_by_role("button", name="چاپ یا ذخیره به‌صورت PDF").is_visible()
+    assert page.locator(".receipt__code").is_visible()
+    receipt_pdf = page.pdf(format="A4")
+    assert receipt_pdf.startswith(b"%PDF") and len(receipt_pdf) > 10_000
+    (SCREENSHOTS / "request-receipt.pdf").write_bytes(receipt_pdf)
+    page.emulate_media(media="screen")
 
     page.goto(f"{portal}/track/?code={code}")
     assert "ثبت شد" in page.locator(".facts__list > div").nth(1).inner_text()  # the status
