@@ -97,6 +97,7 @@ def search_api(request):
             "query": results.query,
             "language": results.language,
             "total": results.total,
+            "total_is_lower_bound": results.total_is_lower_bound,
             "suggestion": results.suggestion,
             "facets": results.facets,
             "results": [

@@ -207,3 +207,24 @@ def test_national_administrators_maintain_synonyms_in_the_admin(client_for):
 
     assert response.status_code == 302
     assert SynonymGroup.objects.get().phrase_list == ["گواهینامه", "مدرک رانندگی"]
+
+
+@pytest.mark.django_db
+def test_a_very_broad_query_says_its_count_is_a_lower_bound(monkeypatch, client_for):
+    from search.backends import postgres
+
+    from .fixtures.search_catalogues import service
+
+    monkeypatch.setattr(postgres, "POOL", 5)
+    agency = Agency.objects.create(schema_name="agency_many", slug="many", name_fa="بسیار")
+    index_catalogue(
+        get_backend(),
+        agency,
+        [service(f"permit-{n}", f"صدور مجوز نوع {n}", f"Permit {n}", "مجوز") for n in range(8)],
+    )
+
+    results = get_backend().search("مجوز")
+    page = client_for("localhost").get("/search/", {"q": "مجوز"}).content.decode()
+
+    assert (results.total, results.total_is_lower_bound) == (5, True)
+    assert "بیش از ۵ خدمت" in page

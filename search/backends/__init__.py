@@ -39,6 +39,8 @@ class Results:
     language: str
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
+    # True when more services matched than were ranked: ``total`` is then a lower bound.
+    total_is_lower_bound: bool = False
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     suggestion: str = ""
 

@@ -20,7 +20,7 @@ from . import Filters, Hit, Results, SearchBackend
 # ts_rank weights for D, C, B, A: body, summary, keywords, title.
 WEIGHTS = [0.1, 0.3, 0.6, 1.0]
 # How many candidates are ranked at most.
-POOL = 400
+POOL = 200
 # Fewer services than this with every term: also look for any term and for typos.
 ENOUGH = 10
 # How alike (pg_trgm similarity) a word must be to a known word to be taken for a typo of it.
@@ -185,6 +185,7 @@ class PostgresBackend(SearchBackend):
             .values("pk", "score", *FACETS.values())
         )
         results.total = len(scored)
+        results.total_is_lower_bound = len(scored) >= POOL
         results.facets = {
             name: dict(Counter(row[lookup] for row in scored if row[lookup]).most_common())
             for name, lookup in FACETS.items()
