@@ -173,7 +173,7 @@ def test_staff_record_package_steps_and_a_visit_tells_why_when_and_where(
         {
             "step": "2",
             "visit_date": "1420/01/15",
-            "visit_time": "09:30",
+            "visit_time": "۰۹:۳۰",
             "visit_place": "دفتر ثبت احوال منطقه ۳",
             "note": "برای تحویل شناسنامه، اصل کارت ملی پدر را بیاورید.",
         },

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from forms_engine.forms import JalaliDateField
+from search.persian import ascii_digits
 
 from .constants import MAX_EXTENSION_DAYS, RequestStatus
 from .services import Upload
@@ -116,6 +117,13 @@ class AnswerForm(forms.Form):
         return checked_upload(self.cleaned_data["document"], title=str(_("Response")))
 
 
+class TimeOfDayField(forms.TimeField):
+    """A time like 09:30, in Latin, Persian or Arabic-Indic digits."""
+
+    def to_python(self, value):
+        return super().to_python(ascii_digits(value) if isinstance(value, str) else value)
+
+
 class StepForm(forms.Form):
     """The package step the agency has reached; a step in person says when, where and why."""
 
@@ -131,7 +139,7 @@ class StepForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "1405/09/10", "dir": "ltr"}),
     )
-    visit_time = forms.TimeField(
+    visit_time = TimeOfDayField(
         label=_("Visit time"),
         required=False,
         widget=forms.TimeInput(attrs={"placeholder": "09:30", "dir": "ltr"}, format="%H:%M"),
