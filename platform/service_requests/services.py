@@ -75,68 +75,56 @@ def submit_request(
     """Create the request (or return the one this token already created). Returns (request, created)."""
     # A repeated token (double click, retry) meets the unique constraint below and
     # returns the request it already made; no look-up before, as nearly all are new.
-    written: list[str] = []
-    try:
-        with transaction.atomic():
-            now = timezone.now()
-            sequence = _next_sequence()
-            request = ServiceRequest.objects.create(
-                agency=agency,
-                service_key=service.translation_key,
-                service_slug=service.slug,
-                service_title=service.title,
-                level=service.level,
-                sequence=sequence,
-                tracking_code=tracking.code_for(sequence, _tracking_key()),
-                submission_token=submission_token,
-                data=data,
-                national_id=national_id,
-                mobile=mobile,
-                submitted_at=now,
-                promised_on=promised_date(timezone.localdate(now), service.duration_days or 0),
-            )
-            documents = []
-            for upload in uploads:
-                name = private_storage.save(
-                    document_path(agency.schema_name, upload.kind), File(upload.file)
-                )
-                written.append(name)
-                documents.append(
-                    RequestDocument(
-                        request=request,
-                        slot=upload.slot,
-                        title=upload.title,
-                        file=name,
-                        content_type=upload.kind,
-                        size=upload.size,
-                        sha256=upload.sha256,
-                    )
-                )
-            RequestDocument.objects.bulk_create(documents)
-            StatusChange.objects.create(
+
+    def work(written):
+        now = timezone.now()
+        sequence = _next_sequence()
+        request = ServiceRequest.objects.create(
+            agency=agency,
+            service_key=service.translation_key,
+            service_slug=service.slug,
+            service_title=service.title,
+            level=service.level,
+            sequence=sequence,
+            tracking_code=tracking.code_for(sequence, _tracking_key()),
+            submission_token=submission_token,
+            data=data,
+            national_id=national_id,
+            mobile=mobile,
+            submitted_at=now,
+            promised_on=promised_date(timezone.localdate(now), service.duration_days or 0),
+        )
+        RequestDocument.objects.bulk_create(
+            RequestDocument(
                 request=request,
-                from_status="",
-                to_status=RequestStatus.SUBMITTED,
-                actor="citizen",
-                at=now,
+                slot=upload.slot,
+                title=upload.title,
+                file=_store(agency.schema_name, upload, written),
+                content_type=upload.kind,
+                size=upload.size,
+                sha256=upload.sha256,
             )
-            _forget_pending_uploads(
-                PendingUpload.objects.filter(agency=agency, token=submission_token)
-            )
-            notices.tell_status(request, RequestStatus.SUBMITTED)
+            for upload in uploads
+        )
+        StatusChange.objects.create(
+            request=request,
+            from_status="",
+            to_status=RequestStatus.SUBMITTED,
+            actor="citizen",
+            at=now,
+        )
+        _forget_pending_uploads(PendingUpload.objects.filter(agency=agency, token=submission_token))
+        notices.tell_status(request, RequestStatus.SUBMITTED)
+        return request
+
+    try:
+        return _removing_files_on_failure(work), True
     except IntegrityError:
-        for name in written:
-            private_storage.delete(name)
         # A double click raced us to the same token: that request is the answer.
         existing = ServiceRequest.objects.filter(submission_token=submission_token).first()
         if existing is not None:
             return existing, False
         raise
-    except BaseException:
-        for name in written:
-            private_storage.delete(name)
-        raise
-    return request, True
 
 
 def _forget_pending_uploads(pending) -> int:

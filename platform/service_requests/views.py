@@ -10,6 +10,7 @@ Look-ups and proofs are rate-limited per client.
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -136,8 +137,6 @@ def reply(request, code):
         body=form.cleaned_data["body"],
         attachments=form.cleaned_data["attachments"],
     )
-    from django.contrib import messages
-
     messages.success(request, _("Your message was sent to the agency."))
     return redirect(_track_url(found.tracking_code))
 
