@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tenants.clients import client_address
+
 from . import files, services, tracking
 from .forms import MessageForm, VerifyForm
 from .models import ResponseDocument
@@ -29,8 +31,7 @@ OWNED_REMEMBERED = 20
 
 
 def _too_many_lookups(request) -> bool:
-    client = request.META.get("REMOTE_ADDR", "unknown")
-    key = f"track-lookups:{client}"
+    key = f"track-lookups:{client_address(request)}"
     cache.add(key, 0, WINDOW_SECONDS)
     try:
         return cache.incr(key) > settings.TRACK_LOOKUPS_PER_WINDOW

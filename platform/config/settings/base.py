@@ -213,6 +213,11 @@ SMS_GATEWAY = env_str(
 
 LOGIN_URL = "wagtailadmin_login"
 
+# Behind nginx or a load balancer: the proxies (addresses or networks) whose forwarding
+# header names the client; rate limits count by that address (tenants.clients).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+CLIENT_ADDRESS_HEADER = env_str("CLIENT_ADDRESS_HEADER", "X-Forwarded-For")
+
 # Public look-ups (tracking, verification) allowed per client address in 10 minutes.
 TRACK_LOOKUPS_PER_WINDOW = env_int("TRACK_LOOKUPS_PER_WINDOW", 30)
 
