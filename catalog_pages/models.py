@@ -253,6 +253,13 @@ class ServicePage(RoutablePageMixin, BasePage):
     official_position = models.CharField(_("position"), max_length=255, blank=True)
     official_phone = models.CharField(_("phone"), max_length=40, blank=True)
     official_email = models.EmailField(_("email"), blank=True)
+    # Slugs of the national topic and life-event lists (kept even if not known yet).
+    topics = ArrayField(
+        models.SlugField(max_length=80), verbose_name=_("topics"), default=list, blank=True
+    )
+    life_events = ArrayField(
+        models.SlugField(max_length=80), verbose_name=_("life events"), default=list, blank=True
+    )
     keywords = models.TextField(
         _("keywords"),
         blank=True,
@@ -331,6 +338,7 @@ class ServicePage(RoutablePageMixin, BasePage):
     class Meta:
         verbose_name = _("service")
         verbose_name_plural = _("services")
+        permissions = [("import_catalogue", _("Can import and export the agency's catalogue"))]
 
     def clean(self):
         super().clean()

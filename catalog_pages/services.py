@@ -283,6 +283,8 @@ def _write_service(page, service: dict, language: str, keys: dict) -> None:
     page.official_phone = official.get("phone", "")
     page.official_email = official.get("email", "")
     page.keywords = "\n".join(service.get("keywords", []))
+    page.topics = list(service.get("topics", []))
+    page.life_events = list(service.get("life_events", []))
 
     page.steps = [
         models.ServiceStep(

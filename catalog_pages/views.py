@@ -1,12 +1,14 @@
 """Agency admin views: catalogue import/export and the package completeness report."""
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-from django_tenants.utils import get_public_schema_name
+from wagtail.log_actions import log
+
+from tenants.guards import check_agency
+from tenants.roles import IMPORT_CATALOGUE
 
 from .catalog_format.convert import dumps
 from .selectors import export_catalogue
@@ -29,11 +31,7 @@ class CatalogueUploadForm(forms.Form):
 
 
 def _agency_administrator(request):
-    if connection.schema_name == get_public_schema_name():
-        raise Http404
-    if not request.user.is_superuser:
-        raise PermissionDenied
-    return request.tenant
+    return check_agency(request, IMPORT_CATALOGUE)
 
 
 def catalogue_import(request):
@@ -47,6 +45,13 @@ def catalogue_import(request):
             expected_agency=agency,
         )
         connection.set_tenant(agency)
+        if report.ok and not form.cleaned_data["dry_run"]:
+            log(
+                instance=agency,
+                action="panjereh.catalogue.import",
+                user=request.user,
+                data={"changed": bool(report.changed)},
+            )
     return render(
         request, "catalog_pages/admin/catalogue_import.html", {"form": form, "report": report}
     )
@@ -54,6 +59,7 @@ def catalogue_import(request):
 
 def catalogue_export(request):
     agency = _agency_administrator(request)
+    log(instance=agency, action="panjereh.catalogue.export", user=request.user)
     response = HttpResponse(
         dumps(export_catalogue(agency)), content_type="application/json; charset=utf-8"
     )

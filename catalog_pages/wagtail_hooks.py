@@ -9,6 +9,9 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
+from tenants.guards import agency_screen_allowed
+from tenants.roles import IMPORT_CATALOGUE
+
 from . import views
 from .models import ServicePage
 
@@ -27,7 +30,7 @@ def register_catalogue_urls():
 
 class AgencyAdministratorMenuItem(MenuItem):
     def is_shown(self, request):
-        return _in_agency_schema() and request.user.is_superuser
+        return agency_screen_allowed(request, IMPORT_CATALOGUE)
 
 
 @hooks.register("register_admin_menu_item")

@@ -78,3 +78,25 @@ RESERVED_SLUGS = frozenset(
         "login",
     }
 )
+
+
+class AgencyRole(models.TextChoices):
+    """The roles of an agency's staff: Wagtail groups in its schema, named in Persian.
+
+    The value is the group's name as staff see it in their admin; a person may hold
+    several roles. Nobody in an agency is a superuser.
+    """
+
+    ADMINISTRATOR = "مدیر دستگاه", _("Agency administrator")
+    EDITOR = "ویرایشگر", _("Editor")
+    REVIEWER = "بازبین", _("Reviewer")
+    REQUEST_CLERK = "کارشناس رسیدگی به درخواست‌ها", _("Request clerk")
+    COMPLAINT_HANDLER = "رسیدگی‌کننده شکایات", _("Complaint handler")
+    REPORT_VIEWER = "گزارش‌گیر", _("Report viewer")
+
+
+class NationalRole(models.TextChoices):
+    """Roles of the national console: groups in the public schema."""
+
+    ADMINISTRATOR = "مدیر ملی", _("National administrator")
+    PROVINCIAL_SUPERVISOR = "ناظر استانی", _("Provincial supervisor")

@@ -3,7 +3,7 @@
 from django_tenants.utils import schema_context
 
 from . import services
-from .constants import AgencyKind, Province, ServiceLevel
+from .constants import AgencyKind, AgencyRole, NationalRole, Province, ServiceLevel
 from .models import Agency
 
 DEMO_AGENCIES = [
@@ -34,7 +34,8 @@ DEMO_AGENCIES = [
 
 
 def seed_demo(*, admin_username: str, admin_password: str, stdout=None) -> list[Agency]:
-    """Onboard the demo agencies (once) and give the demo administrator every admin."""
+    """Onboard the demo agencies (once) and give the demo user every role of every
+    agency and the national administrator's role (roles, never a superuser)."""
     from catalog_pages.catalog_format.validation import SCHEMA_PATH
     from catalog_pages.models import AgencyHomePage
     from catalog_pages.services import import_catalogue
@@ -47,7 +48,10 @@ def seed_demo(*, admin_username: str, admin_password: str, stdout=None) -> list[
         stdout.write(f"  imported the catalogue of {report.agency.name_fa}")
     agencies = [report.agency]
     services.create_user_in_schema(
-        report.agency.schema_name, username=admin_username, password=admin_password, superuser=True
+        report.agency.schema_name,
+        username=admin_username,
+        password=admin_password,
+        roles=list(AgencyRole),
     )
     for spec in DEMO_AGENCIES:
         spec = dict(spec)
@@ -60,10 +64,16 @@ def seed_demo(*, admin_username: str, admin_password: str, stdout=None) -> list[
             if stdout:
                 stdout.write(f"  onboarded {agency.name_fa} ({agency.slug})")
         services.create_user_in_schema(
-            agency.schema_name, username=admin_username, password=admin_password, superuser=True
+            agency.schema_name,
+            username=admin_username,
+            password=admin_password,
+            roles=list(AgencyRole),
         )
         agencies.append(agency)
     services.create_user_in_schema(
-        "public", username=admin_username, password=admin_password, superuser=True
+        "public",
+        username=admin_username,
+        password=admin_password,
+        roles=[NationalRole.ADMINISTRATOR],
     )
     return agencies

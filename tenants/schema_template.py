@@ -71,10 +71,13 @@ def refresh_template_schema(*, verbosity: int = 1, stdout=None) -> SchemaTemplat
 
 
 def prepare_template_content(schema: str) -> None:
-    """What every agency starts with: both content locales, no placeholder site."""
+    """What every agency starts with: both content locales, its roles, no placeholder site."""
     from wagtail.models import Locale, Page, Site
 
+    from .roles import ensure_agency_roles
+
     with schema_context(schema):
+        ensure_agency_roles()
         for code, _label in settings.WAGTAIL_CONTENT_LANGUAGES:
             Locale.objects.get_or_create(language_code=code)
         Site.objects.all().delete()

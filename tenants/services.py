@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 from wagtail.log_actions import LogContext, log
 
-from .constants import RESERVED_SLUGS, AgencyKind, ServiceLevel
+from .constants import RESERVED_SLUGS, AgencyKind, AgencyRole, ServiceLevel
 from .models import Agency, Domain, EditorInvitation
+from .roles import assign_roles
 from .schema_template import clone_template_schema
 
 # The catalogue format's slug; at most 56 characters so that "agency_<slug>" fits
@@ -193,10 +194,11 @@ def find_open_invitation(agency: Agency, token: str) -> EditorInvitation:
 
 @transaction.atomic
 def accept_editor_invitation(agency: Agency, token: str, *, user_form) -> object:
-    """Create the invited editor in the agency's schema and close the invitation.
+    """Create the invited person in the agency's schema and close the invitation.
 
-    The first editor administers the agency's own site (users, workflow); the
-    account exists only in that agency's schema.
+    The first person invited is the agency's administrator (users, settings,
+    catalogue import), not a superuser: they give the other roles to their
+    colleagues. The account exists only in that agency's schema.
     """
     invitation = find_open_invitation(agency, token)
     # Two clicks on the same link: the second waits here, then finds it used.
@@ -206,8 +208,15 @@ def accept_editor_invitation(agency: Agency, token: str, *, user_form) -> object
     with schema_context(agency.schema_name):
         user = user_form.save(commit=False)
         user.is_staff = False
-        user.is_superuser = True
+        user.is_superuser = False
         user.save()
+        assign_roles(user, [AgencyRole.ADMINISTRATOR])
+        log(
+            instance=user,
+            action="panjereh.invitation.accept",
+            user=user,
+            data={"roles": [str(AgencyRole.ADMINISTRATOR)]},
+        )
     invitation.accepted_at = timezone.now()
     invitation.accepted_username = user.get_username()
     invitation.save(update_fields=["accepted_at", "accepted_username"])
@@ -227,8 +236,14 @@ def set_agency_active(agency: Agency, *, active: bool, actor=None) -> Agency:
     return agency
 
 
-def create_user_in_schema(schema_name: str, *, username: str, password: str, superuser: bool):
-    """Create (or reset) a user inside one schema; used by the demo command."""
+def create_user_in_schema(
+    schema_name: str, *, username: str, password: str, roles=(), superuser: bool = False
+):
+    """Create (or reset) a user inside one schema with exactly ``roles`` (group names).
+
+    Used by the demo command and tests. ``superuser`` is for the platform's
+    operators only: agency staff and national administrators get roles.
+    """
     user_model = get_user_model()
     with schema_context(schema_name):
         user, _created = user_model.objects.get_or_create(username=username)
@@ -236,4 +251,5 @@ def create_user_in_schema(schema_name: str, *, username: str, password: str, sup
         user.is_staff = superuser
         user.set_password(password)
         user.save()
+        assign_roles(user, roles)
     return user

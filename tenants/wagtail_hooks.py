@@ -9,3 +9,14 @@ def register_agency_log_actions(actions):
         "panjereh.agency.deactivate", _("Deactivate agency"), _("Agency deactivated")
     )
     actions.register_action("panjereh.agency.activate", _("Activate agency"), _("Agency activated"))
+    actions.register_action(
+        "panjereh.invitation.accept",
+        _("Accept invitation"),
+        _("Invitation accepted: agency administrator"),
+    )
+    actions.register_action(
+        "panjereh.catalogue.import", _("Import catalogue"), _("Catalogue imported")
+    )
+    actions.register_action(
+        "panjereh.catalogue.export", _("Export catalogue"), _("Catalogue exported")
+    )

@@ -15,6 +15,7 @@ from notifications.gateways import MemoryGateway
 from service_requests import services as request_services
 from service_requests.storage import private_storage
 from tenants import services
+from tenants.constants import AgencyRole, NationalRole
 from tenants.services import create_user_in_schema
 
 SAMPLE = (
@@ -68,7 +69,10 @@ def setting(db, onboard, tmp_path, settings, client_for):
     b = onboard(slug="other-agency").agency
     for agency in (a, b):
         create_user_in_schema(
-            agency.schema_name, username="clerk", password=PASSWORD, superuser=True
+            agency.schema_name,
+            username="clerk",
+            password=PASSWORD,
+            roles=[AgencyRole.REQUEST_CLERK],
         )
     with schema_context(a.schema_name):
         service = ServicePage.objects.get(slug="birth-registration", locale__language_code="fa")
@@ -100,3 +104,29 @@ def setting(db, onboard, tmp_path, settings, client_for):
     MemoryGateway.fail_next = 0
     yield {"request": submitted, "a": clients["civil-registration"], "b": clients["other-agency"]}
     private_storage._wrapped = empty
+
+
+@pytest.fixture
+def national_admin_client(db, client_for):
+    """A national administrator (a role, not a superuser) logged in on the national portal."""
+    create_user_in_schema(
+        "public", username="national", password=PASSWORD, roles=[NationalRole.ADMINISTRATOR]
+    )
+    client = client_for("localhost")
+    assert client.login(username="national", password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def staff_client(client_for):
+    """A client logged in on ``agency``'s site as a new user holding ``roles``."""
+
+    def _staff(agency, *roles, username: str | None = None):
+        username = username or f"staff-{next(_numbers)}"
+        create_user_in_schema(agency.schema_name, username=username, password=PASSWORD, roles=roles)
+        client = client_for(agency.hostname)
+        with schema_context(agency.schema_name):
+            assert client.login(username=username, password=PASSWORD)
+        return client
+
+    return _staff

@@ -58,10 +58,14 @@ def catalogue(django_db_setup, django_db_blocker):
         report = import_catalogue(SAMPLE.read_bytes())
         assert report.ok, report.errors
         agency = report.agency
+        from tenants.constants import AgencyRole
         from tenants.services import create_user_in_schema
 
         create_user_in_schema(
-            agency.schema_name, username="clerk", password=STAFF_PASSWORD, superuser=True
+            agency.schema_name,
+            username="clerk",
+            password=STAFF_PASSWORD,
+            roles=[AgencyRole.REQUEST_CLERK],
         )
         yield agency
         connection.set_schema_to_public()

@@ -9,14 +9,6 @@ from tenants.models import Agency
 PASSWORD = "national-Admin-passphrase-9"
 
 
-@pytest.fixture
-def national_admin_client(db, client_for):
-    get_user_model().objects.create_superuser("national", "n@example.org", PASSWORD)
-    client = client_for("localhost")
-    client.login(username="national", password=PASSWORD)
-    return client
-
-
 @pytest.mark.django_db
 def test_national_admin_onboards_an_agency_from_the_console(national_admin_client):
     response = national_admin_client.post(
@@ -77,10 +69,13 @@ def test_console_is_closed_to_people_without_the_permission(client_for, db):
 def test_console_does_not_exist_on_an_agency_site(onboard, client_for):
     from django_tenants.utils import schema_context
 
+    from tenants.constants import AgencyRole
     from tenants.services import create_user_in_schema
 
     agency = onboard(slug="behzisti").agency
-    create_user_in_schema(agency.schema_name, username="boss", password=PASSWORD, superuser=True)
+    create_user_in_schema(
+        agency.schema_name, username="boss", password=PASSWORD, roles=[AgencyRole.ADMINISTRATOR]
+    )
     client = client_for("behzisti.localhost")
     with schema_context(agency.schema_name):
         assert client.login(username="boss", password=PASSWORD)

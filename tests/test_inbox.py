@@ -72,13 +72,15 @@ def test_overdue_requests_are_highlighted_and_filterable(setting):
 
 @pytest.mark.django_db
 def test_national_administrators_keep_the_official_holidays(client_for):
-    from django.contrib.auth import get_user_model
-
     from service_requests.models import Holiday
+    from tenants.constants import NationalRole
+    from tenants.services import create_user_in_schema
 
-    get_user_model().objects.create_superuser("national", password=PASSWORD)
+    create_user_in_schema(
+        "public", username="national", password=PASSWORD, roles=[NationalRole.ADMINISTRATOR]
+    )
     client = client_for("localhost")
-    client.login(username="national", password=PASSWORD)
+    assert client.login(username="national", password=PASSWORD)
 
     response = client.post(
         "/admin/official_holidays/new/", {"date": "2027-03-21", "title": "نوروز"}

@@ -166,15 +166,18 @@ def test_a_message_whose_file_cannot_be_stored_leaves_nothing_behind(setting):
 
 
 def test_national_administrators_see_the_sms_outbox_but_cannot_edit_it(setting, client_for):
-    from django.contrib.auth import get_user_model
+    from tenants.constants import NationalRole
+    from tenants.services import create_user_in_schema
 
     from .conftest import PASSWORD
 
     MemoryGateway.fail_next = 1
     send_due_sms()
-    get_user_model().objects.create_superuser("national", password=PASSWORD)
+    create_user_in_schema(
+        "public", username="national", password=PASSWORD, roles=[NationalRole.ADMINISTRATOR]
+    )
     client = client_for("localhost")
-    client.login(username="national", password=PASSWORD)
+    assert client.login(username="national", password=PASSWORD)
 
     listing = client.get("/admin/sms_outbox/").content.decode()
     message = SmsMessage.objects.get()

@@ -20,6 +20,7 @@ from catalog_pages.models import (
     ServiceStep,
 )
 from catalog_pages.services import import_catalogue
+from tenants.constants import AgencyRole
 
 SAMPLE = (
     Path(__file__).resolve().parents[1] / "catalog_pages" / "catalog_format" / "sample-agency.json"
@@ -91,7 +92,9 @@ def test_confirmed_free_and_no_documents_count_as_complete(agency):
 def test_editor_sees_what_is_missing_when_pressing_publish(agency, client_for):
     from tenants.services import create_user_in_schema
 
-    create_user_in_schema(agency.schema_name, username="boss", password=PASSWORD, superuser=True)
+    create_user_in_schema(
+        agency.schema_name, username="boss", password=PASSWORD, roles=[AgencyRole.REVIEWER]
+    )
     client = client_for("permits.localhost")
     with schema_context(agency.schema_name):
         page = _draft_service()
@@ -152,9 +155,9 @@ def test_moderation_workflow_approve_publishes_and_reject_does_not(agency):
     with schema_context(agency.schema_name):
         users = get_user_model().objects
         editor = users.create_user("editor", password=PASSWORD)
-        editor.groups.add(Group.objects.get(name="Editors"))
+        editor.groups.add(Group.objects.get(name=AgencyRole.EDITOR))
         reviewer = users.create_user("reviewer", password=PASSWORD)
-        reviewer.groups.add(Group.objects.get(name="Moderators"))
+        reviewer.groups.add(Group.objects.get(name=AgencyRole.REVIEWER))
 
         approved = _complete(_draft_service(slug="approved"))
         approved.save_revision(user=editor)
@@ -248,7 +251,9 @@ def test_agency_home_lists_its_published_services(client_for):
 def test_dashboard_shows_package_completeness_per_service_and_overall(agency, client_for):
     from tenants.services import create_user_in_schema
 
-    create_user_in_schema(agency.schema_name, username="boss", password=PASSWORD, superuser=True)
+    create_user_in_schema(
+        agency.schema_name, username="boss", password=PASSWORD, roles=[AgencyRole.EDITOR]
+    )
     with schema_context(agency.schema_name):
         _complete(_draft_service(slug="done", title="کامل")).save_revision().publish()
         _draft_service(slug="todo", title="ناقص")
@@ -270,7 +275,9 @@ def test_admin_upload_reports_problems_with_paths_and_imports_valid_files(onboar
     from tenants.services import create_user_in_schema
 
     agency = onboard(slug="civil-registration", name_fa="سازمان ثبت احوال کشور").agency
-    create_user_in_schema(agency.schema_name, username="boss", password=PASSWORD, superuser=True)
+    create_user_in_schema(
+        agency.schema_name, username="boss", password=PASSWORD, roles=[AgencyRole.ADMINISTRATOR]
+    )
     client = client_for("civil-registration.localhost")
     with schema_context(agency.schema_name):
         client.login(username="boss", password=PASSWORD)
@@ -303,7 +310,8 @@ def test_editors_translate_a_service_with_wagtail_localize_including_its_steps(a
     from wagtail_localize.operations import TranslationCreator
 
     with schema_context(agency.schema_name):
-        boss = get_user_model().objects.create_superuser("boss", password=PASSWORD)
+        boss = get_user_model().objects.create_user("boss", password=PASSWORD)
+        boss.groups.add(Group.objects.get(name=AgencyRole.EDITOR))
         page = _complete(_draft_service())
         page.save_revision().publish()
         english = Locale.objects.get(language_code="en")
@@ -321,7 +329,9 @@ def test_editors_translate_a_service_with_wagtail_localize_including_its_steps(a
 def test_admin_shows_exact_dates_in_the_jalali_calendar(agency, client_for):
     from tenants.services import create_user_in_schema
 
-    create_user_in_schema(agency.schema_name, username="boss", password=PASSWORD, superuser=True)
+    create_user_in_schema(
+        agency.schema_name, username="boss", password=PASSWORD, roles=[AgencyRole.EDITOR]
+    )
     with schema_context(agency.schema_name):
         page = _complete(_draft_service())
         page.save_revision().publish()

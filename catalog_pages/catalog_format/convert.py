@@ -172,6 +172,8 @@ def canonical_service(service: dict) -> dict:
     _optional(out, "registry_code", service.get("registry_code"))
     _optional(out, "desk_modes", list(service.get("desk_modes", [])))
     _optional(out, "keywords", split_keywords("\n".join(service.get("keywords", []))))
+    _optional(out, "topics", list(service.get("topics", [])))
+    _optional(out, "life_events", list(service.get("life_events", [])))
     for key, (_relation, canonical) in CHILDREN.items():
         items = [canonical(item) for item in service.get(key, [])]
         # An empty "fees" list is meaningful: the service is confirmed free.
@@ -332,6 +334,8 @@ def export_service(fa_page, en_page=None) -> dict:
     _optional(out, "registry_code", fa_page.registry_code)
     _optional(out, "desk_modes", list(fa_page.desk_modes))
     _optional(out, "keywords", split_keywords(fa_page.keywords))
+    _optional(out, "topics", list(fa_page.topics))
+    _optional(out, "life_events", list(fa_page.life_events))
     for key, (relation, _canonical) in CHILDREN.items():
         fa_items = list(getattr(fa_page, relation).all())
         en_items = list(getattr(en_page, relation).all()) if en_page else []

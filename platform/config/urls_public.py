@@ -4,10 +4,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from wagtail.admin import urls as wagtailadmin_urls
 
+from portal import views as portal_views
 from search import views as search_views
 from service_requests import views as request_views
 
 urlpatterns = [
+    # Wagtail's deliberate error page ("failwhale") would let any staff member raise 500s.
+    path("admin/failwhale/", portal_views.not_found),
     # National administrators: agency registry, onboarding, later reports.
     path("admin/", include(wagtailadmin_urls)),
     path("api/v1/search", search_views.search_api, name="search_api"),

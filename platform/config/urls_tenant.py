@@ -7,9 +7,12 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from forms_engine import views as request_form_views
+from portal import views as portal_views
 from tenants import views as tenant_views
 
 urlpatterns = [
+    # Wagtail's deliberate error page ("failwhale") would let any staff member raise 500s.
+    path("admin/failwhale/", portal_views.not_found),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path(

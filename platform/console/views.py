@@ -1,16 +1,13 @@
 """National administrators' views of the agency registry (public schema only)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connection
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tenants.utils import get_public_schema_name
 
 from tenants import services
+from tenants.guards import national_only
 from tenants.models import Agency
 from tenants.selectors import all_agencies
 
@@ -19,25 +16,14 @@ from .forms import OnboardAgencyForm
 AGENCIES_PER_PAGE = 50
 
 
-def is_national_admin(user) -> bool:
-    return user.is_active and (user.is_superuser or user.has_perm("tenants.add_agency"))
-
-
-def _national_only(request) -> None:
-    if connection.schema_name != get_public_schema_name():
-        raise Http404
-    if not is_national_admin(request.user):
-        raise PermissionDenied
-
-
+@national_only
 def agency_index(request):
-    _national_only(request)
     page = Paginator(all_agencies(), AGENCIES_PER_PAGE).get_page(request.GET.get("p"))
     return render(request, "console/agency_index.html", {"agencies": page})
 
 
+@national_only
 def agency_onboard(request):
-    _national_only(request)
     form = OnboardAgencyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -62,9 +48,9 @@ def agency_onboard(request):
     return render(request, "console/agency_onboard.html", {"form": form})
 
 
+@national_only
 @require_POST
 def agency_toggle_active(request, pk):
-    _national_only(request)
     agency = get_object_or_404(Agency, pk=pk)
     services.set_agency_active(agency, active=not agency.is_active, actor=request.user)
     if agency.is_active:

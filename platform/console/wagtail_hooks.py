@@ -1,17 +1,13 @@
 """The national console inside the public schema's Wagtail admin."""
 
-from django.db import connection
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from django_tenants.utils import get_public_schema_name
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from tenants.guards import national_screen_allowed, on_public_schema
+
 from . import views
-
-
-def _in_public_schema() -> bool:
-    return connection.schema_name == get_public_schema_name()
 
 
 @hooks.register("register_admin_urls")
@@ -29,7 +25,7 @@ def register_console_urls():
 
 class NationalMenuItem(MenuItem):
     def is_shown(self, request):
-        return _in_public_schema() and views.is_national_admin(request.user)
+        return national_screen_allowed(request)
 
 
 @hooks.register("register_admin_menu_item")
@@ -42,5 +38,5 @@ def register_agencies_menu_item():
 @hooks.register("construct_main_menu")
 def hide_page_explorer_on_national_admin(request, menu_items):
     """The public schema has no pages of its own: agencies' pages live in their schemas."""
-    if _in_public_schema():
+    if on_public_schema():
         menu_items[:] = [item for item in menu_items if item.name != "explorer"]

@@ -8,13 +8,15 @@ import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tenants.utils import get_public_schema_name
+from wagtail.log_actions import log
+
+from tenants.guards import check_agency
+from tenants.roles import HANDLE_REQUESTS
 
 from . import files, services
 from .constants import OPEN_STATUSES, TRANSITIONS, RequestStatus
@@ -25,9 +27,8 @@ PER_PAGE = 50
 
 
 def _agency(request):
-    if connection.schema_name == get_public_schema_name():
-        raise Http404
-    return request.tenant
+    """This host's agency, for its request clerks only: citizens' data goes no further."""
+    return check_agency(request, HANDLE_REQUESTS)
 
 
 def _own_request(request, code):
@@ -138,6 +139,16 @@ def _redisplay(request, found, **forms):
     )
 
 
+def _audit(request, found, action: str, **data) -> None:
+    """Every privileged act on a citizen's request goes into the agency's audit log."""
+    log(
+        instance=found,
+        action=f"panjereh.request.{action}",
+        user=request.user,
+        data={"tracking_code": found.tracking_code, **data},
+    )
+
+
 def _act(request, found, form, form_name: str, action, done: str):
     """Run ``action(cleaned_data)`` for a valid form; show the form's errors otherwise."""
     if form.is_valid():
@@ -146,6 +157,7 @@ def _act(request, found, form, form_name: str, action, done: str):
         except services.TransitionError as exc:
             form.add_error(None, str(exc))
         else:
+            _audit(request, found, form_name.removesuffix("_form"))
             messages.success(request, done)
             return redirect("request_inbox_detail", code=found.tracking_code)
     return _redisplay(request, found, **{form_name: form})
@@ -247,13 +259,22 @@ def answer(request, code):
 
 
 def document(request, code, pk):
-    """A citizen's document, to this agency's staff only (never by a public URL)."""
-    return files.document_file(_own_request(request, code), pk)
+    """A citizen's document, to this agency's clerks only (never by a public URL)."""
+    found = _own_request(request, code)
+    response = files.document_file(found, pk)
+    _audit(request, found, "file", kind="document", pk=pk)
+    return response
 
 
 def attachment(request, code, pk):
-    return files.attachment_file(_own_request(request, code), pk)
+    found = _own_request(request, code)
+    response = files.attachment_file(found, pk)
+    _audit(request, found, "file", kind="attachment", pk=pk)
+    return response
 
 
 def response_document(request, code):
-    return files.response_file(_own_request(request, code))
+    found = _own_request(request, code)
+    response = files.response_file(found)
+    _audit(request, found, "file", kind="response")
+    return response

@@ -53,6 +53,8 @@ class ServiceRequest(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["agency", "status", "submitted_at"], name="request_inbox")]
+        # Citizens' personal data and documents: the agency's request clerks only.
+        permissions = [("handle_request", _("Can read and handle citizens' requests"))]
 
     def __str__(self) -> str:
         return self.tracking_code

@@ -1,11 +1,11 @@
-from django.db import connection
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from django_tenants.utils import get_public_schema_name
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from console.viewsets import NationalModelViewSet
+from tenants.guards import agency_screen_allowed
+from tenants.roles import HANDLE_REQUESTS
 
 from . import inbox
 from .models import Holiday
@@ -35,9 +35,26 @@ def register_inbox_urls():
     ]
 
 
+# What staff do with citizens' requests and data, in the agency's audit log.
+REQUEST_LOG_ACTIONS = {
+    "panjereh.request.status": (_("Change a request's status"), _("Request status changed")),
+    "panjereh.request.step": (_("Record a step"), _("Request step recorded")),
+    "panjereh.request.message": (_("Message a citizen"), _("Message sent to the citizen")),
+    "panjereh.request.extension": (_("Extend a deadline"), _("Request deadline extended")),
+    "panjereh.request.answer": (_("Answer a request"), _("Request answered")),
+    "panjereh.request.file": (_("Open a citizen's file"), _("Citizen's file opened")),
+}
+
+
+@hooks.register("register_log_actions")
+def register_request_log_actions(actions):
+    for action, (label, message) in REQUEST_LOG_ACTIONS.items():
+        actions.register_action(action, label, message)
+
+
 class AgencyMenuItem(MenuItem):
     def is_shown(self, request):
-        return connection.schema_name != get_public_schema_name()
+        return agency_screen_allowed(request, HANDLE_REQUESTS)
 
 
 @hooks.register("register_admin_menu_item")

@@ -2,10 +2,14 @@
 
 So an empty database becomes usable with ``python manage.py migrate_schemas``
 alone, and new agencies are always cloned from a template as new as the code.
+Then every schema's roles (groups) get the permissions the code gives them.
 """
 
 from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
+from django_tenants.utils import schema_context
 
+from tenants.models import Agency
+from tenants.roles import ensure_agency_roles, ensure_national_roles
 from tenants.schema_template import refresh_template_schema
 
 
@@ -20,3 +24,11 @@ class Command(MigrateSchemasCommand):
             refresh_template_schema(verbosity=options["verbosity"], stdout=self.stdout)
             if options["verbosity"] >= 1:
                 self.stdout.write(self.style.SUCCESS("Agency template schema is up to date."))
+        if not targets_one_schema and not dry_run:
+            # Roles follow the code: their permissions are brought up to date everywhere.
+            if self.sync_public:
+                ensure_national_roles()
+            if self.sync_tenant:
+                for schema in Agency.objects.values_list("schema_name", flat=True):
+                    with schema_context(schema):
+                        ensure_agency_roles()
