@@ -226,3 +226,32 @@ def test_a_clerk_handles_requests_and_each_act_is_in_the_audit_log(setting):
         )
     assert ("panjereh.request.file", "clerk") in actions
     assert ("panjereh.request.status", "clerk") in actions
+
+
+def test_an_agency_administrator_gives_roles_but_cannot_make_a_superuser(agency_admin):
+    from django.contrib.auth.models import Group
+
+    with schema_context("agency_civil_registration"):
+        clerk_group = Group.objects.get(name=AgencyRole.REQUEST_CLERK)
+    response = agency_admin.post(
+        "/admin/users/new/",
+        {
+            "username": "zahra",
+            "email": "zahra@example.org",
+            "first_name": "زهرا",
+            "last_name": "کریمی",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "is_active": "on",
+            "is_superuser": "on",
+            "groups": [clerk_group.pk],
+        },
+    )
+
+    assert response.status_code == 302
+    with schema_context("agency_civil_registration"):
+        zahra = get_user_model().objects.get(username="zahra")
+        assert not zahra.is_superuser
+        assert list(zahra.groups.values_list("name", flat=True)) == [AgencyRole.REQUEST_CLERK]
+    assert denied(agency_admin.get("/admin/groups/"))
+    assert denied(agency_admin.get(f"/admin/groups/edit/{clerk_group.pk}/"))

@@ -38,7 +38,8 @@ WAGTAIL_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    # wagtail.users, with user forms that cannot make superusers (tenants/users.py).
+    "tenants.apps.PanjerehUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
