@@ -253,5 +253,8 @@ def test_an_agency_administrator_gives_roles_but_cannot_make_a_superuser(agency_
         zahra = get_user_model().objects.get(username="zahra")
         assert not zahra.is_superuser
         assert list(zahra.groups.values_list("name", flat=True)) == [AgencyRole.REQUEST_CLERK]
+        # Giving someone a role is in the audit log, with who did it.
+        created = ModelLogEntry.objects.get(action="wagtail.create", object_id=str(zahra.pk))
+        assert created.user.groups.filter(name=AgencyRole.ADMINISTRATOR).exists()
     assert denied(agency_admin.get("/admin/groups/"))
     assert denied(agency_admin.get(f"/admin/groups/edit/{clerk_group.pk}/"))
