@@ -24,9 +24,10 @@ Why these flags (granian 2.8.7, WSGI; measured with ``bench/connections.py``):
   headers, and an idle keep-alive connection is closed after 10 s without a new
   request: a client trickling headers byte by byte is cut off, and idle ones
   do not pile up. (granian 2.8.7 has no separate keep-alive timeout.)
-- ``--workers-kill-timeout 5``: on Ctrl-C or SIGTERM granian waits for open
-  connections to end, idle ones too (up to the header timeout); after 5 s it
-  kills the workers that are still waiting, so stopping takes seconds.
+- ``--workers-kill-timeout 5``: on Ctrl-C or SIGTERM granian lets requests in
+  progress finish and waits for clients still sending their headers (up to the
+  header timeout); after 5 s it kills the workers that are still waiting, so
+  stopping takes seconds.
 """
 
 import argparse
