@@ -32,11 +32,11 @@ run: install var/secret_key
 	@$(RUN_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
 	@$(RUN_ENV) $(MANAGE) seed_demo
 	@echo "Serving on port $(PORT) with granian, 2 workers, and a background worker (Ctrl-C stops them)…"
+	@# granian's flags are in platform/config/serving.py (also used by tests and benches).
 	@# granian's workers die without their exit hooks: release the embedded server after.
 	@$(RUN_ENV) $(MANAGE) run_worker & worker=$$!; \
-		trap 'true' INT TERM; $(RUN_ENV) $(VENV)/bin/granian --interface wsgi --host 127.0.0.1 \
-		--port $(PORT) --workers 2 --blocking-threads 4 --backpressure 4 --log-level warning \
-		config.wsgi:application; kill -TERM $$worker; wait $$worker; \
+		trap 'true' INT TERM; $(RUN_ENV) $(PY) -m config.serving --port $(PORT); \
+		kill -TERM $$worker; wait $$worker; \
 		$(RUN_ENV) $(MANAGE) embedded_postgres release
 
 test: install lint browser

@@ -3,8 +3,9 @@
 
     .venv/bin/python bench/submit.py [--submissions 400] [--clients 8] [--rows 1000000]
 
-In a scratch database: imports the sample catalogue, serves it with granian (2
-workers, production settings, on loopback) and then
+In a scratch database: imports the sample catalogue, serves it with granian as
+`make run` does (2 workers, the flags of config/serving.py, production settings, on
+loopback) and then
 
 1. submits the sample's "birth registration" request ``--submissions`` times
    from ``--clients`` concurrent clients, each with two 1 MB PDF documents,
@@ -217,7 +218,6 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--lookups", type=int, default=1000)
-    parser.add_argument("--threads", type=int, default=4, help="granian threads per worker")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
 
@@ -262,7 +262,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script
         "PANJEREH_DATABASE_NAME": BENCH_DB,
         "PUBLIC_PORT": str(port),
     }
-    server = start_granian(port, env, workers=2, threads=args.threads)
+    server = start_granian(port, env, workers=2)  # as `make run` serves
     agency_host = f"{agency.hostname}:{port}"
     portal_host = f"{settings.BASE_DOMAIN}:{port}"
     pdf = b"%PDF-1.4\n" + os.urandom(MEGABYTE - 20) + b"\n%%EOF\n"
