@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tenants.utils import get_public_schema_name
 
+from persian.digits import parse_whole_number
 from tenants import services
 from tenants.models import Agency
 from tenants.selectors import all_agencies
@@ -32,7 +33,9 @@ def _national_only(request) -> None:
 
 def agency_index(request):
     _national_only(request)
-    page = Paginator(all_agencies(), AGENCIES_PER_PAGE).get_page(request.GET.get("p"))
+    page = Paginator(all_agencies(), AGENCIES_PER_PAGE).get_page(
+        parse_whole_number(request.GET.get("p"), max_digits=6)
+    )
     return render(request, "console/agency_index.html", {"agencies": page})
 
 
