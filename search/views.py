@@ -158,8 +158,9 @@ def open_result(request):
 
     from .models import IndexedService
 
-    target = request.GET.get("to", "")
-    if not IndexedService.objects.filter(url=target).exists():
+    target = request.GET.get("to", "")[:500]
+    # No URL has control characters (and PostgreSQL refuses a NUL): not found, unasked.
+    if _CONTROL.search(target) or not IndexedService.objects.filter(url=target).exists():
         raise Http404
     # A bigint and a position at most: bigger numbers are no log entry (and never a 500).
     log_id = parse_whole_number(request.GET.get("log", ""), max_digits=18)
