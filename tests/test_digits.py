@@ -297,3 +297,53 @@ def test_inbox_date_filters_accept_only_the_three_scripts(typed, valid):
 
     form = InboxFilters({"submitted_from": typed})
     assert form.is_valid() == valid
+
+
+# NUL and other characters PostgreSQL refuses --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("host", "path", "params"),
+    [
+        ("localhost", "/search/", {"q": "گذر\x00نامه"}),
+        ("localhost", "/search/", {"q": "گذرنامه", "agency": "\x00"}),
+        ("localhost", "/api/v1/search", {"q": "\x00a", "level": "\x00"}),
+        ("localhost", "/api/v1/search/suggest", {"q": "گذ\x00"}),
+        ("localhost", "/search/open/", {"to": "http://x.localhost/\x00", "log": "1"}),
+        ("localhost", "/track/", {"code": "\x00"}),
+        ("localhost", "/verify/", {"code": "ABCD\x00EFGHJKL"}),
+        ("localhost", "/verify/%00/", {}),
+        ("localhost", "/track/%00/documents/1/", {}),
+        ("civil-registration.localhost", "/birth-registration/apply/done/%00/", {}),
+        ("civil-registration.localhost", "/invitation/%00/", {}),
+    ],
+)
+def test_nul_characters_are_never_a_500(setting, client_for, host, path, params):
+    assert client_for(host).get(path, params).status_code < 500
+
+
+def test_staff_urls_with_nul_are_not_found(setting):
+    assert setting["a"].get("/admin/requests/%00/").status_code == 404
+    assert setting["a"].post("/admin/requests/%00/extend/", {"days": "1"}).status_code == 404
+
+
+_TYPED = st.one_of(
+    st.text(max_size=30),
+    st.text(alphabet="0123456789۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩０１२३⁴₅ -+/.:٬,()\x00", max_size=30),
+)
+
+
+@given(_TYPED)
+@example("۰۰۸۴۵۷۵۹۴۸")
+@example("١٣١٥٧١٣٣١١")
+def test_validators_only_raise_validation_errors_and_return_ascii(typed):
+    for cleaner in (clean_national_id, clean_mobile, clean_postal_code, clean_jalali_date):
+        try:
+            value = cleaner(typed)
+        except ValidationError:
+            continue
+        assert re.fullmatch(r"[0-9-]+", value), (cleaner, typed, value)
+    try:
+        assert isinstance(clean_number(typed), int)
+    except ValidationError:
+        pass
