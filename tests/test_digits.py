@@ -151,6 +151,14 @@ def test_tracking_a_code_in_superscript_digits_says_it_is_invalid(client_for):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["²³⁴⁵⁶⁷⁸⁹ABCDE", "ABCD\x00EFGHJKLM", "۲۳۴۵", "x" * 40])
+def test_a_malformed_verification_code_is_refused_before_any_look_up(client_for, typed):
+    html = client_for("localhost").get("/verify/", {"code": typed}).content.decode()
+    assert 'role="alert"' in html
+    assert "هیچ سند پاسخی" not in html  # not looked up: refused for its form
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("page", ["²", "9" * 5000, "١٠", "१", "-1", "0"])
 def test_search_with_an_odd_page_number_is_not_an_error(client_for, page):
     response = client_for("localhost").get("/search/", {"q": "گذرنامه", "page": page})
