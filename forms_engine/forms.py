@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog_pages.constants import FormFieldType
-from search.persian import ascii_digits
+from persian.digits import ASCII_DIGITS, parse_whole_number, to_ascii_digits
 from service_requests.uploads import inspect
 
 from . import validators
@@ -47,12 +47,14 @@ class WholeNumberField(_CleanedCharField):
     cleaner = staticmethod(validators.clean_number)
 
 
-_JALALI = re.compile(r"^(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})$")
+_JALALI = re.compile(
+    f"({ASCII_DIGITS}{{4}})[/\\-.]({ASCII_DIGITS}{{1,2}})[/\\-.]({ASCII_DIGITS}{{1,2}})"
+)
 
 
 def clean_jalali_date(value: str) -> str:
     """«۱۴۰۳/۰۱/۱۵» → "2024-04-03" (stored Gregorian, ISO)."""
-    match = _JALALI.match(ascii_digits(value.strip()))
+    match = _JALALI.fullmatch(to_ascii_digits(value.strip()))
     if not match:
         raise ValidationError(_("Enter the date like 1403/01/15."), code="jalali_format")
     try:
@@ -68,6 +70,30 @@ def clean_jalali_date(value: str) -> str:
 
 class JalaliDateField(_CleanedCharField):
     cleaner = staticmethod(clean_jalali_date)
+
+
+class DigitsIntegerField(forms.IntegerField):
+    """Django's ``IntegerField``, but only ASCII, Persian and Arabic-Indic digits.
+
+    Django's own passes whatever ``int()`` takes (full-width, Devanagari… digits) and
+    lets ``int()`` read a 5,000-digit text; this one refuses both with its message.
+    """
+
+    default_error_messages = {"invalid": gettext_lazy("Enter a whole number.")}
+
+    def __init__(self, *, max_digits: int = 9, **kwargs):
+        self.max_digits = max_digits
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        number = parse_whole_number(str(value), max_digits=self.max_digits, signed=True)
+        if number is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
 
 
 class DocumentField(forms.FileField):

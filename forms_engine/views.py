@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from service_requests import services as request_services
+from service_requests import tracking
 from service_requests.models import PendingUpload, ServiceRequest
 from service_requests.storage import private_storage
 
@@ -108,6 +109,8 @@ def submit(request, page_id):
 
 def receipt(request, page, code):
     """The receipt: tracking code, documents received, promised date. Nothing personal."""
+    if not tracking.is_well_formed(code):
+        raise Http404
     submitted = ServiceRequest.objects.filter(
         agency_id=request.tenant.pk, tracking_code=code, service_key=page.translation_key
     ).first()

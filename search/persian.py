@@ -17,6 +17,8 @@ linguistic perfection:
 import re
 import unicodedata
 
+from persian.digits import to_ascii_digits
+
 _LETTERS = str.maketrans(
     {
         "ي": "ی",  # Arabic yeh
@@ -78,12 +80,9 @@ _PLURAL_SUFFIXES = ("هایی", "های", "ها")
 _VERB_PREFIXES = ("نمی", "می")
 
 
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-
-
 def ascii_digits(text: str) -> str:
     """Persian and Arabic-Indic digits as ASCII digits; everything else unchanged."""
-    return text.translate(_DIGITS)
+    return to_ascii_digits(text)
 
 
 def normalize(text: str) -> str:

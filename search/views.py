@@ -1,29 +1,49 @@
 """The national portal's search page and JSON API (public schema)."""
 
+import re
+
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from persian.digits import parse_whole_number
 from tenants.selectors import active_agencies
 
 from . import services
 from .backends import Filters, get_backend
 
 PER_PAGE = 20
+MAX_PAGE = 500
+MAX_LIMIT = 100
+# Elasticsearch answers at most 10,000 hits deep (index.max_result_window).
+MAX_RESULT_WINDOW = 10_000
 MAX_QUERY_LENGTH = 200
+# Control characters (NUL above all: PostgreSQL refuses it in text) mean nothing in a query.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def _text(request, name: str, max_length: int) -> str:
+    return _CONTROL.sub(" ", request.GET.get(name, ""))[:max_length].strip()
 
 
 def _filters(request) -> Filters:
     return Filters(
         **{
-            name: request.GET.get(name, "")[:40]
+            name: _text(request, name, 40)
             for name in ("agency", "level", "delivery", "audience", "province")
         }
     )
 
 
 def _query(request) -> str:
-    return request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    return _text(request, "q", MAX_QUERY_LENGTH)
+
+
+def _page_number(request) -> int:
+    """The ``page`` asked for, from 1 to MAX_PAGE; anything else (other scripts' digits,
+    a 5,000-digit number, text) shows the first page."""
+    number = parse_whole_number(request.GET.get("page", ""), max_digits=6) or 1
+    return max(1, min(number, MAX_PAGE))
 
 
 @require_GET
@@ -31,8 +51,7 @@ def search_page(request):
     query = _query(request)
     context = {"query": query, "filters": _filters(request)}
     if query:
-        raw_page = request.GET.get("page", "1")
-        page_number = max(1, min(int(raw_page), 500)) if raw_page.isdigit() else 1
+        page_number = _page_number(request)
         results = get_backend().search(
             query, filters=context["filters"], limit=PER_PAGE, offset=(page_number - 1) * PER_PAGE
         )
@@ -83,11 +102,14 @@ def _facet_groups(facets: dict) -> list[dict]:
 @require_GET
 def search_api(request):
     query = _query(request)
-    try:
-        limit = max(1, min(int(request.GET.get("limit", PER_PAGE)), 100))
-        offset = max(0, int(request.GET.get("offset", 0)))
-    except ValueError:
-        return JsonResponse({"error": "limit and offset must be integers"}, status=400)
+    limit = parse_whole_number(request.GET.get("limit", str(PER_PAGE)), max_digits=6, signed=True)
+    offset = parse_whole_number(request.GET.get("offset", "0"), max_digits=6, signed=True)
+    if limit is None or offset is None:
+        return JsonResponse(
+            {"error": "limit and offset must be whole numbers of at most 6 digits"}, status=400
+        )
+    limit = max(1, min(limit, MAX_LIMIT))
+    offset = max(0, min(offset, MAX_RESULT_WINDOW - limit))
     if not query:
         return JsonResponse({"error": "q is required"}, status=400)
     results = get_backend().search(query, filters=_filters(request), limit=limit, offset=offset)
@@ -136,10 +158,13 @@ def open_result(request):
 
     from .models import IndexedService
 
-    target = request.GET.get("to", "")
-    if not IndexedService.objects.filter(url=target).exists():
+    target = request.GET.get("to", "")[:500]
+    # No URL has control characters (and PostgreSQL refuses a NUL): not found, unasked.
+    if _CONTROL.search(target) or not IndexedService.objects.filter(url=target).exists():
         raise Http404
-    log_id, position = request.GET.get("log", ""), request.GET.get("position", "")
-    if log_id.isdigit() and position.isdigit():
-        services.log_click(int(log_id), int(position))
+    # A bigint and a position at most: bigger numbers are no log entry (and never a 500).
+    log_id = parse_whole_number(request.GET.get("log", ""), max_digits=18)
+    position = parse_whole_number(request.GET.get("position", ""), max_digits=6)
+    if log_id is not None and position is not None:
+        services.log_click(log_id, position)
     return HttpResponseRedirect(target)

@@ -1,9 +1,20 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from persian.digits import is_ascii_digits
 from tenants.constants import AgencyKind, Province, ServiceLevel
 from tenants.models import Agency
 from tenants.services import validate_new_agency
+
+
+class AgencyChoiceField(forms.ModelChoiceField):
+    """An agency by its id: ASCII digits only (the database would also read «१» as 1)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not is_ascii_digits(str(value)):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
 
 
 class OnboardAgencyForm(forms.Form):
@@ -23,7 +34,7 @@ class OnboardAgencyForm(forms.Form):
         choices=[("", _("National (no province)")), *Province.choices],
         required=False,
     )
-    parent = forms.ModelChoiceField(
+    parent = AgencyChoiceField(
         label=_("Parent agency"), queryset=Agency.objects.all(), required=False
     )
     editor_email = forms.EmailField(label=_("First editor's email"), required=False)

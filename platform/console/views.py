@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from persian.digits import parse_whole_number
 from tenants import services
 from tenants.guards import national_only
 from tenants.models import Agency
@@ -18,7 +19,9 @@ AGENCIES_PER_PAGE = 50
 
 @national_only
 def agency_index(request):
-    page = Paginator(all_agencies(), AGENCIES_PER_PAGE).get_page(request.GET.get("p"))
+    page = Paginator(all_agencies(), AGENCIES_PER_PAGE).get_page(
+        parse_whole_number(request.GET.get("p"), max_digits=6)
+    )
     return render(request, "console/agency_index.html", {"agencies": page})
 
 

@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from persian.digits import parse_whole_number
 from tenants.selectors import active_agencies
 
 AGENCIES_PER_PAGE = 30
@@ -10,7 +11,9 @@ AGENCIES_PER_PAGE = 30
 
 def home(request):
     """The portal's front page: every active agency, linked to its own site."""
-    page = Paginator(active_agencies(), AGENCIES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(active_agencies(), AGENCIES_PER_PAGE).get_page(
+        parse_whole_number(request.GET.get("page"), max_digits=6)
+    )
     return render(request, "portal/home.html", {"agencies": page})
 
 

@@ -1,6 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# An answer document's verification code: nothing that reads as another character.
+VERIFICATION_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+VERIFICATION_CODE_LENGTH = 12
+
 
 class RequestStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")

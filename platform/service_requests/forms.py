@@ -1,5 +1,6 @@
 """Forms of the request workflow: messages, the extension, the answer, proof of ownership."""
 
+import datetime
 import re
 import unicodedata
 
@@ -7,8 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from forms_engine.forms import JalaliDateField
-from search.persian import ascii_digits
+from forms_engine.forms import DigitsIntegerField, JalaliDateField
+from persian.digits import ASCII_DIGITS, to_ascii_digits
 
 from .constants import MAX_EXTENSION_DAYS, RequestStatus
 from .services import Upload
@@ -91,8 +92,8 @@ class MessageForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    days = forms.IntegerField(
-        label=_("Working days to add"), min_value=1, max_value=MAX_EXTENSION_DAYS
+    days = DigitsIntegerField(
+        label=_("Working days to add"), min_value=1, max_value=MAX_EXTENSION_DAYS, max_digits=4
     )
     reason = forms.CharField(
         label=_("Why (the citizen sees it)"),
@@ -117,11 +118,29 @@ class AnswerForm(forms.Form):
         return checked_upload(self.cleaned_data["document"], title=str(_("Response")))
 
 
+_TIME_OF_DAY = re.compile(
+    f"({ASCII_DIGITS}{{1,2}}):({ASCII_DIGITS}{{2}})(?::({ASCII_DIGITS}{{2}}))?"
+)
+
+
 class TimeOfDayField(forms.TimeField):
-    """A time like 09:30, in Latin, Persian or Arabic-Indic digits."""
+    """A time like 09:30, in Latin, Persian or Arabic-Indic digits (no other script's:
+    ``strptime`` would take full-width or Devanagari ones)."""
+
+    default_error_messages = {"invalid": _("Enter the time like 09:30.")}
 
     def to_python(self, value):
-        return super().to_python(ascii_digits(value) if isinstance(value, str) else value)
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.time):
+            return value
+        match = _TIME_OF_DAY.fullmatch(to_ascii_digits(str(value)).strip())
+        try:
+            if match is None:
+                raise ValueError(value)
+            return datetime.time(*(int(part) for part in match.groups() if part is not None))
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class StepForm(forms.Form):
@@ -155,8 +174,6 @@ class StepForm(forms.Form):
         ]
 
     def clean(self):
-        import datetime
-
         from django.utils import timezone
 
         data = super().clean()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 
+from persian.digits import parse_whole_number
 from tenants.guards import check_agency
 from tenants.roles import HANDLE_REQUESTS
 
@@ -67,7 +68,9 @@ def inbox(request):
         if data["submitted_to"]:
             end = _day_start(data["submitted_to"]) + datetime.timedelta(days=1)
             rows = rows.filter(submitted_at__lt=end)
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("p"))
+    page = Paginator(rows, PER_PAGE).get_page(
+        parse_whole_number(request.GET.get("p"), max_digits=6)
+    )
     query = request.GET.copy()
     query.pop("p", None)
     return render(

@@ -23,6 +23,10 @@ def requests_of(agency):
 
 
 def request_of(agency, code: str) -> ServiceRequest | None:
+    """One of this agency's requests by its exact code; malformed codes never reach the
+    database (a NUL in a URL would make PostgreSQL fail)."""
+    if not tracking.is_well_formed(code):
+        return None
     return requests_of(agency).filter(tracking_code=code).first()
 
 

@@ -395,8 +395,11 @@ def send_message(
 def _verification_code() -> str:
     import secrets
 
-    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # nothing that reads as another character
-    return "".join(secrets.choice(alphabet) for _ in range(12))
+    from .constants import VERIFICATION_CODE_ALPHABET, VERIFICATION_CODE_LENGTH
+
+    return "".join(
+        secrets.choice(VERIFICATION_CODE_ALPHABET) for _ in range(VERIFICATION_CODE_LENGTH)
+    )
 
 
 def answer_request(

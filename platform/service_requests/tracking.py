@@ -10,8 +10,9 @@ Digits only, grouped 4-4-5 when shown, so a citizen can read it over the phone.
 
 import hashlib
 import hmac
+import re
 
-from search.persian import ascii_digits
+from persian.digits import ASCII_DIGITS, is_ascii_digits, to_ascii_digits
 
 HALF = 10**6  # the permutation works on two 6-digit halves
 SPACE = HALF * HALF
@@ -34,6 +35,9 @@ _DAMM = (
 
 
 def damm_digit(digits: str) -> str:
+    """The Damm check digit of ASCII digits (anything else is a ValueError)."""
+    if not is_ascii_digits(digits):
+        raise ValueError("Damm check digits are computed over ASCII digits only")
     interim = 0
     for digit in digits:
         interim = _DAMM[interim][int(digit)]
@@ -71,13 +75,20 @@ def code_for(sequence: int, key: bytes) -> str:
 
 
 def normalise(typed: str) -> str:
-    """What a citizen typed (Persian digits, spaces, dashes) as the bare 13 digits."""
-    return "".join(ch for ch in ascii_digits(typed or "") if ch.isdigit())
+    """What a citizen typed (Persian digits, spaces, dashes) as the bare 13 digits.
+
+    Only separators go: every digit stays, so a digit of another script (a superscript,
+    full-width or Devanagari one) leaves a code that ``is_well_formed`` refuses.
+    """
+    return "".join(ch for ch in to_ascii_digits(typed or "") if ch.isnumeric())[: LENGTH * 3]
+
+
+_CODE = re.compile(f"{ASCII_DIGITS}{{{LENGTH}}}")
 
 
 def is_well_formed(code: str) -> bool:
-    """Thirteen digits whose check digit matches (Damm over all digits gives 0)."""
-    return len(code) == LENGTH and code.isdigit() and damm_digit(code) == "0"
+    """Thirteen ASCII digits whose check digit matches (Damm over all digits gives 0)."""
+    return _CODE.fullmatch(code or "") is not None and damm_digit(code) == "0"
 
 
 def display(code: str) -> str:

@@ -7,6 +7,7 @@ or mobile number on the request), remembered in the session for that code only.
 Look-ups and proofs are rate-limited per client.
 """
 
+import re
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -18,14 +19,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from persian.digits import to_ascii_digits
 from tenants.clients import client_address
 
 from . import files, services, tracking
+from .constants import VERIFICATION_CODE_ALPHABET, VERIFICATION_CODE_LENGTH
 from .forms import MessageForm, VerifyForm
 from .models import ResponseDocument
 from .selectors import find_by_code, proves_ownership
 
 WINDOW_SECONDS = 600
+_VERIFICATION_CODE = re.compile(f"[{VERIFICATION_CODE_ALPHABET}]{{{VERIFICATION_CODE_LENGTH}}}")
+_CODE_SEPARATORS = re.compile(r"[\s\-‐–—_.]+")
 OWNED_SESSION_KEY = "owned_requests"
 OWNED_REMEMBERED = 20
 
@@ -160,9 +165,9 @@ def response_document(request, code):
 @require_http_methods(["GET", "POST"])
 def verify(request, code=""):
     """Anyone holding an answer document checks that the agency issued it, and this very file."""
-    typed = (
-        (code or request.GET.get("code", "")).strip().upper().replace("-", "").replace(" ", "")[:16]
-    )
+    typed = (code or request.GET.get("code", "")).strip()[:40]
+    # Persian digits and lower case are fine; dashes and spaces only group the characters.
+    wanted = _CODE_SEPARATORS.sub("", to_ascii_digits(typed)).upper()
     context = {"typed": typed}
     if typed:
         if _too_many_lookups(request):
@@ -170,9 +175,14 @@ def verify(request, code=""):
                 "Too many look-ups from your connection; try again in a few minutes."
             )
             return render(request, "service_requests/verify.html", context, status=429)
+        if not _VERIFICATION_CODE.fullmatch(wanted):
+            context["error"] = _(
+                "This is not a valid verification code: it has 12 Latin letters and digits, as printed on the answer."
+            )
+            return render(request, "service_requests/verify.html", context)
         issued = (
             ResponseDocument.objects.select_related("request__agency")
-            .filter(verification_code=typed, request__agency__is_active=True)
+            .filter(verification_code=wanted, request__agency__is_active=True)
             .first()
         )
         if issued is None:
