@@ -21,9 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tenants.clients import client_address
 
 from . import files, services, tracking
-from .forms import MessageForm, VerifyForm
+from .forms import ATTACHMENT_LIMITS, MessageForm, VerifyForm
 from .models import ResponseDocument
 from .selectors import find_by_code, proves_ownership
+from .uploads import oversized_uploads, with_upload_limits
 
 WINDOW_SECONDS = 600
 OWNED_SESSION_KEY = "owned_requests"
@@ -123,10 +124,11 @@ def _owned(request, code: str):
 
 
 @require_POST
+@with_upload_limits(ATTACHMENT_LIMITS)
 def reply(request, code):
     """The citizen's message (and, on an incomplete request, their answer) with files."""
     found = _owned(request, code)
-    form = MessageForm(request.POST, request.FILES)
+    form = MessageForm(request.POST, request.FILES, oversized=oversized_uploads(request))
     if not form.is_valid():
         return _render_track(
             request, {"typed": code, "found": found, "message_form": form}, status=400
@@ -158,6 +160,7 @@ def response_document(request, code):
 
 
 @require_http_methods(["GET", "POST"])
+@with_upload_limits(ATTACHMENT_LIMITS)
 def verify(request, code=""):
     """Anyone holding an answer document checks that the agency issued it, and this very file."""
     typed = (
@@ -179,7 +182,11 @@ def verify(request, code=""):
             context["error"] = _("No answer document has this verification code.")
         else:
             context["issued"] = issued
-            form = VerifyForm(request.POST or None, request.FILES or None)
+            form = VerifyForm(
+                request.POST or None,
+                request.FILES or None,
+                oversized=oversized_uploads(request) if request.method == "POST" else None,
+            )
             if request.method == "POST" and form.is_valid():
                 context["matches"] = form.cleaned_data["document"].sha256 == issued.sha256
             context["form"] = form
