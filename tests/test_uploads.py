@@ -258,6 +258,7 @@ def test_a_document_over_its_limit_is_cut_off_and_the_whole_form_still_reported(
             "csrfmiddlewaretoken": csrf,
             "submission_token": token,
             "document_hospital-birth-certificate": SimpleUploadedFile("big.pdf", big),
+            "not-a-slot": SimpleUploadedFile("junk.pdf", big),  # never stored either
         },
     )
 

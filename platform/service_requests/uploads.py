@@ -13,7 +13,8 @@ Sizes are enforced while the body streams in, by ``LimitedUploadHandler`` (the f
 of ``FILE_UPLOAD_HANDLERS``): past ``MAX_REQUEST_BYTES`` in all, reading stops and
 the request is answered 413 (``RequestSizeLimitMiddleware`` refuses a body announced
 larger before reading anything); past a field's own limit (``limit_uploads``, set by a
-view before the form is parsed) that file is dropped, and the form names it.
+view before the form is parsed) that file is dropped, and the form names it; a file
+for a field the view does not expect is dropped too.
 """
 
 import hashlib
@@ -153,8 +154,14 @@ class LimitedUploadHandler(FileUploadHandler):
 
     def new_file(self, field_name, file_name, content_type, content_length, *args, **kwargs):
         super().new_file(field_name, file_name, content_type, content_length, *args, **kwargs)
-        self.limit = getattr(self.request, "_upload_limits", {}).get(field_name)
         self.received = 0
+        limits = getattr(self.request, "_upload_limits", None)
+        if limits is None:
+            self.limit = None
+        elif field_name in limits:
+            self.limit = limits[field_name]
+        else:
+            raise SkipFile  # a file the view does not ask for: never stored
 
     def receive_data_chunk(self, raw_data, start):
         self.total += len(raw_data)
@@ -173,7 +180,8 @@ class LimitedUploadHandler(FileUploadHandler):
 
 
 def limit_uploads(request, limits: dict[str, int]) -> bool:
-    """Per-field limits (bytes per file) for the files ``request`` is about to receive.
+    """Per-field limits (bytes per file) for the files ``request`` is about to receive;
+    files of any other field are dropped unstored.
 
     Only possible before its form is parsed (False otherwise: the form then checks
     sizes after the files arrived, within ``MAX_REQUEST_BYTES``)."""
