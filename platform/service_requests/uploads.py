@@ -2,8 +2,9 @@
 
 ``inspect`` is the one check every upload goes through (request forms, citizens' and
 staff's messages, answer documents, the /verify/ comparison): a PDF must open with
-pypdf and have a page, an image must open with Pillow as the format it claims and
-pass its checksums. The first bytes alone decide nothing.
+pypdf and have a page, an image must open with Pillow as the format it claims, within
+Pillow's pixel limit (decompression bombs), a PNG pass its checksums and a JPEG decode
+(at 1/8 scale, cheaply). The first bytes alone decide nothing.
 
 Encrypted PDFs: one that opens without a password (locked only against changes or
 printing, as some issuing systems make them) is accepted; one that needs a password
