@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from catalog_pages.constants import FormFieldType
 from persian.digits import ASCII_DIGITS, parse_whole_number, to_ascii_digits
-from service_requests.uploads import inspect
+from service_requests.uploads import TakesOversized, UnacceptableFile, inspect, refusal_message
 
 from . import validators
 
@@ -97,31 +97,47 @@ class DigitsIntegerField(forms.IntegerField):
 
 
 class DocumentField(forms.FileField):
-    """An upload slot: the file's content must be one of the allowed formats and small enough."""
+    """An upload slot: the file must parse as one of the allowed formats and be small enough."""
+
+    oversized = ()  # the file was cut off for its size while it streamed in
 
     def __init__(self, *, document, **kwargs):
         self.document = document
         super().__init__(**kwargs)
 
+    def _too_large(self) -> ValidationError:
+        return ValidationError(
+            _("«%(title)s» may be at most %(size)s MB.")
+            % {"title": self.document.title, "size": self.document.max_size_mb.normalize()},
+            code="document_size",
+        )
+
     def clean(self, data, initial=None):
+        if self.oversized:
+            raise self._too_large()
         upload = super().clean(data, initial)
         if not upload:
             return upload
-        inspected = inspect(upload)
         allowed = list(self.document.formats) or ["pdf", "jpg", "png"]
         names = "، ".join(kind.upper() for kind in allowed)
-        if inspected is None or inspected.kind not in allowed:
-            raise ValidationError(
-                _("«%(title)s» must be a %(formats)s file; this file is not.")
-                % {"title": self.document.title, "formats": names},
-                code="document_format",
-            )
+        wrong_kind = ValidationError(
+            _("«%(title)s» must be a %(formats)s file; this file is not.")
+            % {"title": self.document.title, "formats": names},
+            code="document_format",
+        )
+        try:
+            inspected = inspect(upload)
+        except UnacceptableFile as refused:
+            message = refusal_message(refused.problem, self.document.title)
+            raise (
+                ValidationError(message, code="document_" + refused.problem)
+                if message
+                else wrong_kind
+            ) from refused
+        if inspected.kind not in allowed:
+            raise wrong_kind
         if inspected.size > float(self.document.max_size_mb) * 1024 * 1024:
-            raise ValidationError(
-                _("«%(title)s» may be at most %(size)s MB.")
-                % {"title": self.document.title, "size": self.document.max_size_mb.normalize()},
-                code="document_size",
-            )
+            raise self._too_large()
         upload.inspected = inspected
         return upload
 
@@ -176,7 +192,7 @@ def _form_field(spec) -> forms.Field:
     return forms.CharField(max_length=max_length, **common)
 
 
-class RequestForm(forms.Form):
+class RequestForm(TakesOversized, forms.Form):
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
 
     error_css_class = "form-field--error"
@@ -203,6 +219,14 @@ class RequestForm(forms.Form):
                     % {"title": document.title}
                 },
             )
+
+    @staticmethod
+    def upload_limits(service) -> dict[str, int]:
+        """Each slot's own limit in bytes, to cut a file off while it streams in."""
+        return {
+            f"document_{document.slug}": int(float(document.max_size_mb) * 1024 * 1024)
+            for document in service.documents.all()
+        }
 
     @property
     def document_fields(self):

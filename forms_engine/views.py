@@ -1,18 +1,26 @@
 """The citizen's side of a service page: apply online, then get a receipt."""
 
+import logging
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from service_requests import services as request_services
 from service_requests import tracking
 from service_requests.models import PendingUpload, ServiceRequest
 from service_requests.storage import private_storage
+from service_requests.uploads import limit_uploads, oversized_uploads
+from tenants.clients import client_address
 
 from .forms import RequestForm
+
+logger = logging.getLogger("panjereh.uploads")
 
 
 def _token(request) -> uuid.UUID:
@@ -30,20 +38,23 @@ def apply(request, page):
         form = RequestForm(service=page, initial={"submission_token": uuid.uuid4()})
         return TemplateResponse(request, "forms_engine/apply.html", {"page": page, "form": form})
 
+    # Each document is cut off at its own limit while it streams in (``submit`` sets this
+    # before CSRF reads the form; here, only if nothing has read it yet).
+    limit_uploads(request, RequestForm.upload_limits(page))
     token = _token(request)
     kept = {
         pending.slot: pending
         for pending in PendingUpload.objects.filter(agency_id=request.tenant.pk, token=token)
     }
-    form = RequestForm(request.POST, request.FILES, service=page, kept_slots=kept)
+    form = RequestForm(
+        request.POST,
+        request.FILES,
+        service=page,
+        kept_slots=kept,
+        oversized=oversized_uploads(request),
+    )
     if not form.is_valid():
-        # Keep every document that passed its checks, so it need not be uploaded again.
-        for document in form.documents:
-            upload = form.cleaned_data.get(f"document_{document.slug}")
-            if upload and getattr(upload, "inspected", None):
-                kept[document.slug] = request_services.keep_pending_upload(
-                    request.tenant, token, document.slug, upload, upload.inspected
-                )
+        _keep_valid_documents(request, form, token, kept)
         form.kept_slots = set(kept)
         data = request.POST.copy()
         data["submission_token"] = str(token)
@@ -95,6 +106,41 @@ def apply(request, page):
     )
 
 
+def _keep_valid_documents(request, form, token, kept: dict) -> None:
+    """Keep every document that passed its checks, so it need not be uploaded again; one this
+    client may not keep (too many kept already) or that cannot be written is asked for again."""
+    client = client_address(request)
+    for document in form.documents:
+        name = f"document_{document.slug}"
+        upload = form.cleaned_data.get(name)
+        if not (upload and getattr(upload, "inspected", None)):
+            continue
+        try:
+            pending = request_services.keep_pending_upload(
+                request.tenant, token, document.slug, upload, upload.inspected, client=client
+            )
+        except OSError:
+            logger.exception("Could not keep an upload of form %s", token)
+            pending = None
+        if pending is None:
+            form.add_error(
+                name,
+                ValidationError(
+                    _(
+                        "This file passed its checks but could not be kept while you correct "
+                        "the rest: attach it again when you send the form."
+                    ),
+                    code="not_kept",
+                ),
+            )
+        else:
+            kept[document.slug] = pending
+
+
+_protected_apply = csrf_protect(apply)
+
+
+@csrf_exempt  # checked by _protected_apply, once the documents' limits are set
 @require_POST
 def submit(request, page_id):
     """Where the request form is sent: the service page by id, without walking the page
@@ -104,7 +150,8 @@ def submit(request, page_id):
     page = ServicePage.objects.live().public().filter(pk=page_id).first()
     if page is None:
         raise Http404
-    return apply(request, page)
+    limit_uploads(request, RequestForm.upload_limits(page))
+    return _protected_apply(request, page)
 
 
 def receipt(request, page, code):

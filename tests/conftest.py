@@ -1,3 +1,4 @@
+import io
 import itertools
 import uuid
 from pathlib import Path
@@ -22,7 +23,34 @@ SAMPLE = (
     Path(__file__).resolve().parents[1] / "catalog_pages" / "catalog_format" / "sample-agency.json"
 )
 PASSWORD = "a-long-Passphrase-for-tests-42"
-PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def make_pdf(pages: int = 1, title: str = "") -> bytes:
+    """A real (blank) PDF: uploads are checked by parsing them."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    if title:
+        writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def make_image(kind: str = "png", size=(8, 8), color=(200, 30, 30)) -> bytes:
+    """A real PNG or JPEG."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, format={"png": "PNG", "jpg": "JPEG"}[kind])
+    return out.getvalue()
+
+
+PDF = make_pdf()
+PNG = make_image("png")
+JPEG = make_image("jpg")
 
 _numbers = itertools.count(1)
 
@@ -57,6 +85,16 @@ def client_for():
         return Client(HTTP_HOST=host)
 
     return _client
+
+
+@pytest.fixture
+def agency_client(db, client_for, tmp_path, settings):
+    """The sample agency (civil registration) imported; a client on its site."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    private_storage._wrapped = empty  # re-read PRIVATE_MEDIA_ROOT
+    import_catalogue(SAMPLE.read_bytes())
+    yield client_for("civil-registration.localhost")
+    private_storage._wrapped = empty
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from .conftest import make_pdf
 from .fixtures.servers import free_port, start_granian
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -214,7 +215,7 @@ def _pdf(text: str) -> dict:
     return {
         "name": f"{text}.pdf",
         "mimeType": "application/pdf",
-        "buffer": f"%PDF-1.4\n% {text}\n%%EOF\n".encode(),
+        "buffer": make_pdf(title=text),
     }
 
 

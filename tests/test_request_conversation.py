@@ -8,10 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from service_requests.models import ResponseDocument, ServiceRequest
 
-from .conftest import PDF
+from .conftest import PDF, PNG, make_pdf
 
 TEHRAN = zoneinfo.ZoneInfo("Asia/Tehran")
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 @pytest.fixture
@@ -108,7 +107,7 @@ def test_the_answer_is_downloaded_by_the_citizen_and_verified_by_anyone(setting,
     staff = setting["a"]
     staff.post(_url(setting, "status/"), {"status": "accepted"})
     staff.post(_url(setting, "status/"), {"status": "in_progress"})
-    answer = b"%PDF-1.7\n% the agency's answer\n%%EOF\n"
+    answer = make_pdf(title="the agency's answer")
     staff.post(
         _url(setting, "answer/"),
         {"document": SimpleUploadedFile("پاسخ.pdf", answer), "note": "گواهی صادر شد."},
@@ -129,7 +128,7 @@ def test_the_answer_is_downloaded_by_the_citizen_and_verified_by_anyone(setting,
     ).content.decode()
     forged = anyone.post(
         f"/verify/{issued.verification_code}/",
-        {"document": SimpleUploadedFile("x.pdf", answer.replace(b"answer", b"forged"))},
+        {"document": SimpleUploadedFile("x.pdf", make_pdf(title="the agency's forged answer"))},
     ).content.decode()
     assert "دقیقاً همان" in genuine and "دقیقاً همان" not in forged
     assert "هیچ" in anyone.get("/verify/", {"code": "ABCDEFGHJKLM"}).content.decode()

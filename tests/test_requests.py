@@ -2,35 +2,19 @@
 
 import datetime
 import re
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from catalog_pages.services import import_catalogue
 from service_requests.models import PendingUpload, RequestDocument, ServiceRequest
 from service_requests.storage import private_storage
 from service_requests.working_days import add_working_days
 
-SAMPLE = (
-    Path(__file__).resolve().parents[1] / "catalog_pages" / "catalog_format" / "sample-agency.json"
-)
+from .conftest import PDF, PNG
+
 FORM = "/birth-registration/apply/"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 FATHER, MOTHER = "0084575948", "0499370899"
-
-
-@pytest.fixture
-def agency_client(db, client_for, tmp_path, settings):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    from django.utils.functional import empty
-
-    private_storage._wrapped = empty  # re-read PRIVATE_MEDIA_ROOT
-    import_catalogue(SAMPLE.read_bytes())
-    yield client_for("civil-registration.localhost")
-    private_storage._wrapped = empty
 
 
 def _token(html: str) -> str:

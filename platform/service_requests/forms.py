@@ -13,7 +13,7 @@ from persian.digits import ASCII_DIGITS, to_ascii_digits
 
 from .constants import MAX_EXTENSION_DAYS, RequestStatus
 from .services import Upload
-from .uploads import inspect
+from .uploads import TakesOversized, UnacceptableFile, inspect, refusal_message
 
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_MB = 10
@@ -27,29 +27,47 @@ def clean_file_title(name: str) -> str:
     return name[:120] or str(_("file"))
 
 
+def _too_large(name: str) -> ValidationError:
+    return ValidationError(
+        _("«%(name)s» is larger than %(size)s MB.")
+        % {"name": clean_file_title(name), "size": MAX_ATTACHMENT_MB},
+        code="attachment_size",
+    )
+
+
 def checked_upload(upload, *, title: str = "") -> Upload:
-    """An uploaded file checked by its content (PDF, JPEG or PNG, at most 10 MB)."""
-    inspected = inspect(upload)
-    if inspected is None or inspected.kind not in ACCEPTED_KINDS:
+    """An uploaded file checked by parsing it (PDF, JPEG or PNG, at most 10 MB)."""
+    name = clean_file_title(upload.name)
+    try:
+        inspected = inspect(upload)
+    except UnacceptableFile as refused:
         raise ValidationError(
-            _("«%(name)s» is not a PDF, JPEG or PNG file.")
-            % {"name": clean_file_title(upload.name)},
+            refusal_message(refused.problem, name)
+            or _("«%(name)s» is not a PDF, JPEG or PNG file.") % {"name": name},
+            code="attachment_kind",
+        ) from refused
+    if inspected.kind not in ACCEPTED_KINDS:
+        raise ValidationError(
+            _("«%(name)s» is not a PDF, JPEG or PNG file.") % {"name": name},
             code="attachment_kind",
         )
     if inspected.size > MAX_ATTACHMENT_MB * 1024 * 1024:
-        raise ValidationError(
-            _("«%(name)s» is larger than %(size)s MB.")
-            % {"name": clean_file_title(upload.name), "size": MAX_ATTACHMENT_MB},
-            code="attachment_size",
-        )
+        raise _too_large(upload.name)
     return Upload(
         slot="",
-        title=title or clean_file_title(upload.name),
+        title=title or name,
         file=upload,
         kind=inspected.kind,
         size=inspected.size,
         sha256=inspected.sha256,
     )
+
+
+# Each file of a message, the answer, the file compared at /verify/: cut off past this.
+ATTACHMENT_LIMITS = {
+    "attachments": MAX_ATTACHMENT_MB * 1024 * 1024,
+    "document": MAX_ATTACHMENT_MB * 1024 * 1024,
+}
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -59,6 +77,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 class AttachmentsField(forms.FileField):
     """Up to five PDF, JPEG or PNG files; every bad one is named."""
 
+    oversized = ()  # names of files cut off while they streamed in (uploads.TakesOversized)
+
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
         kwargs.setdefault("required", False)
@@ -66,12 +86,12 @@ class AttachmentsField(forms.FileField):
 
     def clean(self, data, initial=None):
         files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
-        if len(files) > MAX_ATTACHMENTS:
+        if len(files) + len(self.oversized) > MAX_ATTACHMENTS:
             raise ValidationError(
                 _("Attach at most %(count)s files.") % {"count": MAX_ATTACHMENTS},
                 code="too_many_attachments",
             )
-        uploads, errors = [], []
+        uploads, errors = [], [_too_large(name) for name in self.oversized]
         for item in files:
             try:
                 uploads.append(checked_upload(item))
@@ -84,7 +104,18 @@ class AttachmentsField(forms.FileField):
         return uploads
 
 
-class MessageForm(forms.Form):
+class CheckedFileField(forms.FileField):
+    """One file; one cut off for its size while it streamed in is named as too large."""
+
+    oversized = ()
+
+    def clean(self, data, initial=None):
+        if self.oversized:
+            raise _too_large(self.oversized[0])
+        return super().clean(data, initial)
+
+
+class MessageForm(TakesOversized, forms.Form):
     body = forms.CharField(
         label=_("Message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -102,8 +133,8 @@ class ExtensionForm(forms.Form):
     )
 
 
-class AnswerForm(forms.Form):
-    document = forms.FileField(
+class AnswerForm(TakesOversized, forms.Form):
+    document = CheckedFileField(
         label=_("Response document (PDF, JPEG or PNG, at most 10 MB)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
@@ -239,8 +270,8 @@ class InboxFilters(forms.Form):
         return data
 
 
-class VerifyForm(forms.Form):
-    document = forms.FileField(
+class VerifyForm(TakesOversized, forms.Form):
+    document = CheckedFileField(
         label=_("The document you hold (PDF, JPEG or PNG)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )

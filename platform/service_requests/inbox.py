@@ -21,8 +21,17 @@ from tenants.roles import HANDLE_REQUESTS
 
 from . import files, services
 from .constants import OPEN_STATUSES, TRANSITIONS, RequestStatus
-from .forms import AnswerForm, ExtensionForm, InboxFilters, MessageForm, StatusForm, StepForm
+from .forms import (
+    ATTACHMENT_LIMITS,
+    AnswerForm,
+    ExtensionForm,
+    InboxFilters,
+    MessageForm,
+    StatusForm,
+    StepForm,
+)
 from .selectors import request_of, requests_of
+from .uploads import oversized_uploads, with_upload_limits
 
 PER_PAGE = 50
 
@@ -213,12 +222,13 @@ def step(request, code):
 
 
 @require_POST
+@with_upload_limits(ATTACHMENT_LIMITS)
 def message(request, code):
     found = _own_request(request, code)
     return _act(
         request,
         found,
-        MessageForm(request.POST, request.FILES),
+        MessageForm(request.POST, request.FILES, oversized=oversized_uploads(request)),
         "message_form",
         lambda data: services.send_message(
             found,
@@ -247,12 +257,13 @@ def extend(request, code):
 
 
 @require_POST
+@with_upload_limits(ATTACHMENT_LIMITS)
 def answer(request, code):
     found = _own_request(request, code)
     return _act(
         request,
         found,
-        AnswerForm(request.POST, request.FILES),
+        AnswerForm(request.POST, request.FILES, oversized=oversized_uploads(request)),
         "answer_form",
         lambda data: services.answer_request(
             found, document=data["document"], actor=request.user.get_username(), note=data["note"]

