@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('service_requests', '0003_workflow_steps'),
+        ('service_requests', '0004_pending_upload_client'),
     ]
 
     operations = [
