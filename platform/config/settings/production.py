@@ -1,6 +1,6 @@
 """What we ship: no debug, a real secret, compressed static files.
 
-The portal refuses to start without a real SECRET_KEY. Behind TLS termination
+The portal refuses to start without a real SECRET_KEY and TRACKING_KEY. Behind TLS termination
 set HTTPS=true (the default) so cookies are secure and HSTS is sent.
 """
 
@@ -12,12 +12,24 @@ from .base import *  # noqa: F403
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = env_str("SECRET_KEY", "")
-if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or len(set(SECRET_KEY)) < 5:
-    raise ImproperlyConfigured(
-        "SECRET_KEY must be set to a random value of at least 50 characters in production "
-        "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
-    )
+
+def _strong_secret(name: str) -> str:
+    """The variable's value, if it is a random value of at least 50 characters."""
+    value = env_str(name, "")
+    if len(value) < 50 or value.startswith("django-insecure") or len(set(value)) < 5:
+        raise ImproperlyConfigured(
+            f"{name} must be set to a random value of at least 50 characters in production "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
+        )
+    return value
+
+
+SECRET_KEY = _strong_secret("SECRET_KEY")
+
+# --- Tracking codes: their own key, never derived from SECRET_KEY -------------------------
+# Rotating SECRET_KEY must not change how tracking codes are made; see
+# service_requests.tracking. Same strength rule as SECRET_KEY.
+TRACKING_KEY = _strong_secret("TRACKING_KEY")
 
 STORAGES = {
     **STORAGES,  # noqa: F405
