@@ -68,6 +68,13 @@ def catalogue(django_db_setup, django_db_blocker):
         from service_requests.models import ServiceRequest
 
         ServiceRequest.objects.filter(agency=agency).delete()
+        # The server committed cache entries and rate counters: later tests start empty.
+        from django.core.cache import caches
+
+        from tenants.models import RateCounter
+
+        caches["default"].clear()
+        RateCounter.objects.all().delete()
         Agency.objects.filter(pk=agency.pk).delete()
         ModelLogEntry.objects.filter(action__startswith="panjereh.").delete()
         if schema_exists(agency.schema_name):

@@ -141,10 +141,23 @@ else:
     DATABASES = {"default": embedded_database(VAR_DIR, name=_database_name or "panjereh")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Caches: keys carry the schema so agencies never read each other's entries ----------
+# --- Caches: one for every worker and machine (tenants.caching) ------------------------
+# PostgreSQL (a table in the public schema, made by migrate_schemas) unless REDIS_URL
+# is set. Keys carry the schema so agencies never read each other's entries. Rate
+# limits do not live here: they are atomic counters in PostgreSQL (tenants.limits).
+REDIS_URL = env_str("REDIS_URL", "")
+CACHE_TABLE = "panjereh_cache"
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        **(
+            {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+            if REDIS_URL
+            else {
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": CACHE_TABLE,
+                "OPTIONS": {"MAX_ENTRIES": 20_000},
+            }
+        ),
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
     }
@@ -199,6 +212,7 @@ WORKER_QUEUES = [
     "notifications.services.send_due_sms",
     "search.services.process_index_queue",
     "service_requests.services.purge_stale_pending_uploads",
+    "tenants.limits.purge_expired_counters",
 ]
 WORKER_POLL_SECONDS = env_int("WORKER_POLL_SECONDS", 2)
 KAVENEGAR_API_KEY = env_str("KAVENEGAR_API_KEY", "")

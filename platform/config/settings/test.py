@@ -1,4 +1,8 @@
-"""The test suite: fast hashing, local memory everywhere, no network."""
+"""The test suite: fast hashing, no network, the real (PostgreSQL) cache.
+
+Each test's cache entries and rate counters roll back with its transaction; the
+browser tests' server commits, so they empty both afterwards.
+"""
 
 from .base import *  # noqa: F403
 
