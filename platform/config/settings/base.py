@@ -6,6 +6,7 @@ Everything that differs between machines is read from the environment through
 
 from pathlib import Path
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from config.database import database_from_url, embedded_database
@@ -94,6 +95,8 @@ TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Every response, also static files and the unknown-agency page (config.security).
+    "config.security.ContentSecurityPolicyMiddleware",
     # Static files are the same for every agency: serve them before tenant routing.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.AgencyTenantMiddleware",
@@ -226,6 +229,48 @@ SMS_GATEWAY = env_str(
 )
 
 LOGIN_URL = "wagtailadmin_login"
+
+# --- Content Security Policy (django-csp 4; config.security) ----------------------------
+# Public pages, national portal and agency sites alike: everything from the page's own
+# host, no inline script or style (not even a style attribute), no plugins, never framed;
+# forms post only to the same host (every form of an agency site posts to the agency).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The Wagtail admin (portal and agencies) writes inline scripts and styles, and frames
+# its own previews: its own, relaxed policy under these path prefixes.
+ADMIN_CSP_PATH_PREFIXES = ["/admin/"]
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+# No avatars from gravatar.com: it would be a third-party host in the admin's policy and
+# would tell it every editor's e-mail hash. Wagtail shows its default avatar instead.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor the admin's upgrade check (a request to releases.wagtail.org from every editor).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Behind nginx or a load balancer: the proxies (addresses or networks) whose forwarding
 # header names the client; rate limits count by that address (tenants.clients).

@@ -6,7 +6,7 @@ set HTTPS=true (the default) so cookies are secure and HSTS is sent.
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_str
+from config.env import env_bool, env_int, env_list, env_str
 
 from .base import *  # noqa: F403
 
@@ -39,9 +39,19 @@ STORAGES = {
 HTTPS = env_bool("HTTPS", True)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+
+# --- HTTPS only: redirect plain http, HSTS for the portal and every agency sub-domain ------
+# With HTTPS=true (the default) plain http is redirected (the proxy must send
+# X-Forwarded-Proto) and browsers are told, for a year, to use HTTPS for BASE_DOMAIN and
+# all its sub-domains: the agencies live there. HSTS_PRELOAD=false leaves out "preload"
+# (the directive only allows submitting the domain to the browsers' preload lists).
+# `make run` sets HTTPS=false: plain http on localhost, no redirect, no HSTS.
+SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = env_list("SECURE_REDIRECT_EXEMPT")  # path regexes, e.g. ^healthz$
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
