@@ -82,6 +82,18 @@ def test_migrate_schemas_made_the_cache_table_in_the_public_schema():
 
 
 @pytest.mark.django_db
+def test_migrate_schemas_creates_a_missing_cache_table():
+    from django.core.management import call_command
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE public.panjereh_cache")  # rolled back with the test
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('public.panjereh_cache')::text")
+        assert cursor.fetchone()[0] == "panjereh_cache"
+
+
+@pytest.mark.django_db
 def test_agencies_use_the_public_cache_table_under_their_own_keys(onboard):
     a = onboard(slug="cache-a").agency
     b = onboard(slug="cache-b").agency
