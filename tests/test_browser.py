@@ -68,13 +68,16 @@ def catalogue(django_db_setup, django_db_blocker):
         from service_requests.models import ServiceRequest
 
         ServiceRequest.objects.filter(agency=agency).delete()
-        # The server committed cache entries and rate counters: later tests start empty.
+        # The server committed cache entries, rate counters and search logs: later tests
+        # start without them.
         from django.core.cache import caches
 
+        from search.models import QueryLog
         from tenants.models import RateCounter
 
         caches["default"].clear()
         RateCounter.objects.all().delete()
+        QueryLog.objects.all().delete()
         Agency.objects.filter(pk=agency.pk).delete()
         ModelLogEntry.objects.filter(action__startswith="panjereh.").delete()
         if schema_exists(agency.schema_name):
