@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 PORT ?= 8000
 # What `make run` serves is what we ship: production settings, granian, whitenoise.
 RUN_ENV := DJANGO_SETTINGS_MODULE=config.settings.production HTTPS=false PUBLIC_PORT=$(PORT) \
-	SECRET_KEY="$$(cat var/secret_key)" PYTHONPATH=platform
+	SECRET_KEY="$$(cat var/secret_key)" TRACKING_KEY="$$(cat var/tracking_key)" PYTHONPATH=platform
 TEMPLATES := $(shell git ls-files '*.html' 2>/dev/null)
 
 .PHONY: install run test browser lint format migrate demo bench db-stop messages clean
@@ -21,10 +21,13 @@ $(STAMP): pyproject.toml
 	@rm -rf build *.egg-info $(VENV)/.installed-*
 	@touch $@
 
-var/secret_key:
+# Keys generated once (var/ is never committed). `make run` needs var/secret_key, which
+# brings var/tracking_key along (order-only: making one never remakes the other).
+var/secret_key var/tracking_key:
 	@mkdir -p var
 	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(64))" > $@
 	@chmod 600 $@
+var/secret_key: | var/tracking_key
 
 run: install var/secret_key
 	@echo "Migrating the database (embedded PostgreSQL under var/pg unless DATABASE_URL is set)…"

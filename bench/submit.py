@@ -156,7 +156,7 @@ def _fill_requests(agency, service, rows: int) -> list[str]:
     from service_requests import tracking
     from service_requests.models import ServiceRequest
 
-    key = tracking.key_from_secret(settings.SECRET_KEY)
+    key = tracking.key_from_secret(settings.TRACKING_KEY)
     missing = rows - ServiceRequest.objects.count()
     if missing <= 0:
         return list(ServiceRequest.objects.values_list("tracking_code", flat=True)[:1000])
@@ -226,6 +226,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     os.environ.update(
         {
             "SECRET_KEY": secret,
+            "TRACKING_KEY": secrets.token_urlsafe(64),
             "HTTPS": "false",
             "PRIVATE_MEDIA_ROOT": str(private),
             "TRACK_LOOKUPS_PER_WINDOW": "100000000",

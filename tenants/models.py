@@ -129,3 +129,21 @@ class SchemaTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"agency schema template ({len(self.migrations)} migrations)"
+
+
+class RateCounter(models.Model):
+    """How often one client used one rate-limited thing in the current window.
+
+    Shared by every worker and machine (public schema), counted by one atomic
+    upsert in ``tenants.limits``; expired rows are purged by the worker.
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)
+    hits = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("rate counter")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.hits}"

@@ -73,6 +73,16 @@ def catalogue(django_db_setup, django_db_blocker):
         from service_requests.models import ServiceRequest
 
         ServiceRequest.objects.filter(agency=agency).delete()
+        # The server committed cache entries, rate counters and search logs: later tests
+        # start without them.
+        from django.core.cache import caches
+
+        from search.models import QueryLog
+        from tenants.models import RateCounter
+
+        caches["default"].clear()
+        RateCounter.objects.all().delete()
+        QueryLog.objects.all().delete()
         Agency.objects.filter(pk=agency.pk).delete()
         ModelLogEntry.objects.filter(action__startswith="panjereh.").delete()
         if schema_exists(agency.schema_name):
@@ -125,6 +135,50 @@ def browser(server):
         )
         yield chromium
         chromium.close()
+
+
+STRICT_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+# Every violation the page reports: Chromium's console message and the DOM event.
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+    console.error(`securitypolicyviolation: ${event.violatedDirective} blocked `
+        + `${event.blockedURI || "inline"} in ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+
+
+def _watch_csp(context) -> list[str]:
+    """Collect the Content Security Policy violations of every page of ``context``."""
+    violations: list[str] = []
+    context.add_init_script(_REPORT_CSP_VIOLATIONS)
+    context.on(
+        "console",
+        lambda message: (
+            violations.append(f"{message.page.url if message.page else ''}: {message.text}")
+            if "Content Security Policy" in message.text
+            or "securitypolicyviolation" in message.text
+            else None
+        ),
+    )
+    return violations
+
+
+def _policies(response) -> list[str]:
+    return [
+        value
+        for name, value in (
+            (header["name"], header["value"]) for header in response.headers_array()
+        )
+        if name.lower() == "content-security-policy"
+    ]
+
+
+def _policy_directives(policy: str) -> set[str]:
+    return {part.strip() for part in policy.split(";") if part.strip()}
 
 
 def _serious_violations(page) -> list[str]:
@@ -224,6 +278,7 @@ def test_a_citizen_applies_and_an_agency_answers(browser, server):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     portal = server.replace(f"//{server.split('//')[1].split('.')[0]}.", "//", 1)
     citizen = browser.new_context(viewport={"width": 390, "height": 844})
+    citizen_violations = _watch_csp(citizen)
     page = citizen.new_page()
 
     # Search-free navigation: agency home → service → apply.
@@ -260,7 +315,11 @@ def test_a_citizen_applies_and_an_agency_answers(browser, server):
     assert page.locator("svg.qr").count() == 1
     assert _serious_violations(page) == []
     page.screenshot(path=SCREENSHOTS / "request-receipt-phone.png", full_page=True)
-    # "Print or save as PDF": the printed receipt is the code, facts and QR code only.
+    # "Print or save as PDF" opens the print dialogue (a script file, no onclick).
+    page.evaluate("window.print = () => { window.printed = true; }")
+    page.get_by_role("button", name="چاپ یا ذخیره به‌صورت PDF").click()
+    assert page.evaluate("window.printed === true")
+    # The printed receipt is the code, facts and QR code only.
     page.emulate_media(media="print")
     assert not page.locator(".site-header").is_visible()
     assert not page.get_by_role("button", name="چاپ یا ذخیره به‌صورت PDF").is_visible()
@@ -275,6 +334,7 @@ def test_a_citizen_applies_and_an_agency_answers(browser, server):
 
     # The agency's clerk: inbox → accept → work on it → answer with a document.
     staff = browser.new_context(viewport={"width": 1280, "height": 900})
+    staff_violations = _watch_csp(staff)
     desk = staff.new_page()
     desk.goto(f"{server}/admin/login/")
     desk.fill('[name="username"]', "clerk")
@@ -303,3 +363,113 @@ def test_a_citizen_applies_and_an_agency_answers(browser, server):
     page.screenshot(path=SCREENSHOTS / "request-tracking-phone.png", full_page=True)
     citizen.close()
     staff.close()
+    # Form, receipt (its print button), tracking and the agency's inbox: nothing blocked.
+    assert citizen_violations == [] and staff_violations == []
+
+
+@pytest.fixture(scope="module")
+def teal_agency(catalogue, django_db_blocker):
+    """The sample agency with the teal accent (committed, so the server sees it)."""
+    from django_tenants.utils import schema_context
+    from wagtail.models import Site
+
+    from themes.constants import AccentColour
+    from themes.models import AgencyBranding
+
+    def paint(colour):
+        with django_db_blocker.unblock(), schema_context(catalogue.schema_name):
+            branding = AgencyBranding.for_site(Site.objects.get(is_default_site=True))
+            branding.accent_colour = colour
+            branding.save()
+
+    paint(AccentColour.TEAL)
+    yield catalogue
+    paint(AccentColour.BLUE)
+
+
+def test_public_pages_have_a_strict_content_security_policy_and_break_none_of_it(
+    browser, server, teal_agency
+):
+    """Portal, agency home, service page, request form, tracking: no inline script or style
+    anywhere, and nothing on them is blocked (the autocomplete, the agency's accent)."""
+    portal = server.replace(f"//{teal_agency.slug}.", "//", 1)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    violations = _watch_csp(context)
+    page = context.new_page()
+    try:
+        for url in (
+            f"{portal}/",
+            f"{portal}/search/?q=%DA%A9%D8%A7%D8%B1%D8%AA",
+            f"{portal}/track/",
+            f"{portal}/track/?code=1234",
+            f"{portal}/verify/",
+            f"{server}/",
+            f"{server}/smart-national-id-card/",
+            f"{server}/birth-registration/apply/",
+        ):
+            response = page.goto(url)
+            assert response.ok or response.status == 400, url
+            (policy,) = _policies(response)
+            assert _policy_directives(policy) == _policy_directives(STRICT_CSP), url
+            html = page.content()
+            assert "<style" not in html and " style=" not in html and " onclick=" not in html, url
+
+        # The agency's accent comes from the stylesheet (a class), not an inline style.
+        page.goto(f"{server}/")
+        assert page.get_attribute("html", "class") == "accent-teal"
+        assert (
+            page.evaluate(
+                "getComputedStyle(document.querySelector('.site-header')).backgroundColor"
+            )
+            == "rgb(0, 105, 92)"
+        )
+
+        # The autocomplete's script and its request to the portal's API are allowed.
+        page.goto(f"{portal}/")
+        page.get_by_label("به چه خدمتی نیاز دارید؟").press_sequentially("کارت هوش", delay=30)
+        page.locator("#search-suggestions option").first.wait_for(state="attached", timeout=5000)
+
+        # Posting the request form (and its errors) stays on the agency's host.
+        page.goto(f"{server}/birth-registration/apply/")
+        page.get_by_role("button", name="ارسال درخواست").click()
+        assert page.locator("#errors li").count() >= 1
+        # The tracking page's ownership form posts to the portal itself.
+        page.goto(f"{portal}/track/?code=1234")
+        assert page.locator('[role="alert"]').count() >= 1
+    finally:
+        context.close()
+    assert violations == [], "\n".join(violations)
+
+
+def test_the_wagtail_admin_works_under_its_own_policy(browser, server, catalogue):
+    from django_tenants.utils import schema_context
+
+    from catalog_pages.models import ServicePage
+
+    with schema_context(catalogue.schema_name):
+        service = ServicePage.objects.get(slug="smart-national-id-card", locale__language_code="fa")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    violations = _watch_csp(context)
+    desk = context.new_page()
+    response = desk.goto(f"{server}/admin/login/")
+    (policy,) = _policies(response)
+    # Relaxed: Wagtail's editor runs inline scripts (checked: 'self' alone blocks them).
+    assert "'unsafe-inline'" in policy and "frame-ancestors 'self'" in policy
+    desk.fill('[name="username"]', "clerk")
+    desk.fill('[name="password"]', STAFF_PASSWORD)
+    desk.locator('button[type="submit"]').first.click()
+    desk.wait_for_url(f"{server}/admin/")
+    # The dashboard, the page tree and a service's editor (StreamField, rich text,
+    # side panels, the live preview) load and work.
+    desk.goto(f"{server}/admin/pages/{service.pk}/")
+    assert desk.locator("table.listing").count() >= 1 or desk.locator("main").count() == 1
+    desk.goto(f"{server}/admin/pages/{service.pk}/edit/")
+    title = desk.locator('[name="title"]')
+    title.wait_for(state="visible", timeout=10000)
+    assert title.input_value() == "صدور کارت هوشمند ملی"
+    # The live preview: the public page (under the public policy) framed by the admin.
+    desk.locator('[data-side-panel-toggle="preview"]').click()
+    preview = desk.frame_locator("#w-preview-iframe")
+    assert preview.locator("h1").inner_text(timeout=15000) == "صدور کارت هوشمند ملی"
+    context.close()
+    assert violations == [], "\n".join(violations)

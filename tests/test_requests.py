@@ -5,7 +5,6 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
 
 from service_requests.models import PendingUpload, RequestDocument, ServiceRequest
 from service_requests.storage import private_storage
@@ -217,14 +216,6 @@ def test_tracking_explains_a_mistyped_code(client_for):
 
 
 @pytest.mark.django_db
-@override_settings(
-    CACHES={
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "tracking-limit",
-        }
-    }
-)
 def test_tracking_lookups_are_rate_limited(client_for):
     client = client_for("localhost")
     statuses = [client.get("/track/", {"code": "1"}).status_code for _ in range(31)]

@@ -16,3 +16,11 @@ class AccentColour(models.TextChoices):
     MAROON = "#8c1d40", _("Maroon")
     BROWN = "#6d4c2f", _("Brown")
     SLATE = "#37474f", _("Slate")
+
+
+def accent_class(colour: str) -> str:
+    """The CSS class of an accent colour of the palette (``accent-teal``); "" for any other."""
+    try:
+        return f"accent-{AccentColour(colour).name.lower()}"
+    except ValueError:
+        return ""

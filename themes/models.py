@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
-from .constants import AccentColour
+from .constants import AccentColour, accent_class
 
 
 @register_setting(icon="image")
@@ -27,6 +27,12 @@ class AgencyBranding(BaseSiteSetting):
     )
 
     panels = [FieldPanel("logo"), FieldPanel("accent_colour")]
+
+    @property
+    def accent_class(self) -> str:
+        """The stylesheet's class for this accent (panjereh.css), e.g. ``accent-teal``:
+        a class, not an inline style, so the Content Security Policy needs no 'unsafe-inline'."""
+        return accent_class(self.accent_colour)
 
     class Meta:
         verbose_name = _("branding")

@@ -7,12 +7,13 @@ the same request and tracking code, however often the citizen presses "send".
 Each step the citizen should hear of queues an SMS in the same transaction.
 """
 
+import logging
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import File
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from tenants.models import Agency
@@ -40,6 +41,8 @@ from .models import (
 from .storage import document_path, private_storage
 from .working_days import promised_date, working_days_between
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class Upload:
@@ -60,7 +63,12 @@ def _next_sequence() -> int:
 
 
 def _tracking_key() -> bytes:
-    return tracking.key_from_secret(settings.SECRET_KEY)
+    return tracking.key_from_secret(settings.TRACKING_KEY)
+
+
+# Codes are unique for one key; after TRACKING_KEY changed, a new code can equal an
+# old request's. Each try takes a fresh sequence number (and so another code).
+TRACKING_CODE_ATTEMPTS = 5
 
 
 def submit_request(
@@ -77,9 +85,13 @@ def submit_request(
     # A repeated token (double click, retry) meets the unique constraint below and
     # returns the request it already made; no look-up before, as nearly all are new.
 
+    tried: list[tuple[int, str]] = []
+
     def work(written):
         now = timezone.now()
         sequence = _next_sequence()
+        code = tracking.code_for(sequence, _tracking_key())
+        tried.append((sequence, code))
         request = ServiceRequest.objects.create(
             agency=agency,
             service_key=service.translation_key,
@@ -87,7 +99,7 @@ def submit_request(
             service_title=service.title,
             level=service.level,
             sequence=sequence,
-            tracking_code=tracking.code_for(sequence, _tracking_key()),
+            tracking_code=code,
             submission_token=submission_token,
             data=data,
             national_id=national_id,
@@ -118,14 +130,24 @@ def submit_request(
         notices.tell_status(request, RequestStatus.SUBMITTED)
         return request
 
-    try:
-        return _removing_files_on_failure(work), True
-    except IntegrityError:
-        # A double click raced us to the same token: that request is the answer.
-        existing = ServiceRequest.objects.filter(submission_token=submission_token).first()
-        if existing is not None:
-            return existing, False
-        raise
+    for attempt in range(1, TRACKING_CODE_ATTEMPTS + 1):
+        try:
+            return _removing_files_on_failure(work), True
+        except IntegrityError:
+            # A double click raced us to the same token: that request is the answer.
+            existing = ServiceRequest.objects.filter(submission_token=submission_token).first()
+            if existing is not None:
+                return existing, False
+            sequence, code = tried[-1]
+            taken = ServiceRequest.objects.filter(
+                models.Q(tracking_code=code) | models.Q(sequence=sequence)
+            ).exists()
+            if not taken or attempt == TRACKING_CODE_ATTEMPTS:
+                raise
+            logger.warning(
+                "Tracking code of sequence %s is taken (TRACKING_KEY changed?); trying the next.",
+                sequence,
+            )
 
 
 def _forget_pending_uploads(pending) -> int:

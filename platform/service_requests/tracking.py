@@ -96,5 +96,9 @@ def display(code: str) -> str:
 
 
 def key_from_secret(secret: str) -> bytes:
-    """The permutation key, derived from the deployment's secret (never stored)."""
+    """The permutation key, derived from the deployment's ``TRACKING_KEY`` (never stored).
+
+    Not from ``SECRET_KEY``: rotating that must not change how codes are made. A
+    changed key gives a new permutation, so a new code may equal an old request's;
+    ``services.submit_request`` then takes the next sequence number."""
     return hmac.new(secret.encode(), b"panjereh tracking codes", hashlib.sha256).digest()[:32]

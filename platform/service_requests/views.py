@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from persian.digits import to_ascii_digits
+from tenants import limits
 from tenants.clients import client_address
 
 from . import files, services, tracking
@@ -37,13 +37,13 @@ OWNED_REMEMBERED = 20
 
 
 def _too_many_lookups(request) -> bool:
-    key = f"track-lookups:{client_address(request)}"
-    cache.add(key, 0, WINDOW_SECONDS)
-    try:
-        return cache.incr(key) > settings.TRACK_LOOKUPS_PER_WINDOW
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW_SECONDS)
-        return False
+    """Counted for every worker and machine together (tenants.limits)."""
+    return limits.too_many(
+        "track-lookups",
+        client_address(request),
+        limit=settings.TRACK_LOOKUPS_PER_WINDOW,
+        window_seconds=WINDOW_SECONDS,
+    )
 
 
 def _owns(request, found) -> bool:

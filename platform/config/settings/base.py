@@ -6,6 +6,7 @@ Everything that differs between machines is read from the environment through
 
 from pathlib import Path
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from config.database import database_from_url, embedded_database
@@ -95,6 +96,8 @@ TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Every response, also static files and the unknown-agency page (config.security).
+    "config.security.ContentSecurityPolicyMiddleware",
     # Static files are the same for every agency: serve them before tenant routing.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.AgencyTenantMiddleware",
@@ -144,10 +147,23 @@ else:
     DATABASES = {"default": embedded_database(VAR_DIR, name=_database_name or "panjereh")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Caches: keys carry the schema so agencies never read each other's entries ----------
+# --- Caches: one for every worker and machine (tenants.caching) ------------------------
+# PostgreSQL (a table in the public schema, made by migrate_schemas) unless REDIS_URL
+# is set. Keys carry the schema so agencies never read each other's entries. Rate
+# limits do not live here: they are atomic counters in PostgreSQL (tenants.limits).
+REDIS_URL = env_str("REDIS_URL", "")
+CACHE_TABLE = "panjereh_cache"
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        **(
+            {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+            if REDIS_URL
+            else {
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": CACHE_TABLE,
+                "OPTIONS": {"MAX_ENTRIES": 20_000},
+            }
+        ),
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
     }
@@ -202,6 +218,7 @@ WORKER_QUEUES = [
     "notifications.services.send_due_sms",
     "search.services.process_index_queue",
     "service_requests.services.purge_stale_pending_uploads",
+    "tenants.limits.purge_expired_counters",
 ]
 WORKER_POLL_SECONDS = env_int("WORKER_POLL_SECONDS", 2)
 KAVENEGAR_API_KEY = env_str("KAVENEGAR_API_KEY", "")
@@ -215,6 +232,48 @@ SMS_GATEWAY = env_str(
 )
 
 LOGIN_URL = "wagtailadmin_login"
+
+# --- Content Security Policy (django-csp 4; config.security) ----------------------------
+# Public pages, national portal and agency sites alike: everything from the page's own
+# host, no inline script or style (not even a style attribute), no plugins, never framed;
+# forms post only to the same host (every form of an agency site posts to the agency).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The Wagtail admin (portal and agencies) writes inline scripts and styles, and frames
+# its own previews: its own, relaxed policy under these path prefixes.
+ADMIN_CSP_PATH_PREFIXES = ["/admin/"]
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+# No avatars from gravatar.com: it would be a third-party host in the admin's policy and
+# would tell it every editor's e-mail hash. Wagtail shows its default avatar instead.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor the admin's upgrade check (a request to releases.wagtail.org from every editor).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Behind nginx or a load balancer: the proxies (addresses or networks) whose forwarding
 # header names the client; rate limits count by that address (tenants.clients).

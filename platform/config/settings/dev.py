@@ -6,6 +6,7 @@ from .base import *  # noqa: F403
 
 DEBUG = True
 SECRET_KEY = env_str("SECRET_KEY", "django-insecure-development-only-never-in-production")
+TRACKING_KEY = env_str("TRACKING_KEY", "development-only-tracking-key-never-in-production")
 
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True

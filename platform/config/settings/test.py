@@ -1,9 +1,14 @@
-"""The test suite: fast hashing, local memory everywhere, no network."""
+"""The test suite: fast hashing, no network, the real (PostgreSQL) cache.
+
+Each test's cache entries and rate counters roll back with its transaction; the
+browser tests' server commits, so they empty both afterwards.
+"""
 
 from .base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-any-deployment"  # noqa: S105
+TRACKING_KEY = "test-only-tracking-key-not-for-any-deployment"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     **STORAGES,  # noqa: F405
