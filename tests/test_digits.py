@@ -35,15 +35,6 @@ OTHER_DIGITS = st.characters(
 ).filter(lambda ch: ch.isdigit() or ch.isdecimal() or ch.isnumeric())
 
 
-@pytest.fixture(autouse=True)
-def _forget_lookups():
-    """These tests look up many codes: leave no rate-limit count to the tests after."""
-    from django.core.cache import cache
-
-    yield
-    cache.clear()
-
-
 # The helper -----------------------------------------------------------------------------
 
 

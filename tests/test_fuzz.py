@@ -83,15 +83,6 @@ VALUES = st.one_of(
 )
 
 
-@pytest.fixture(autouse=True)
-def _forget_lookups():
-    """These tests look up many codes: leave no rate-limit count to the tests after."""
-    from django.core.cache import cache
-
-    yield
-    cache.clear()
-
-
 @dataclass
 class World:
     tracking_code: str
