@@ -68,6 +68,12 @@ def catalogue(django_db_setup, django_db_blocker):
             password=STAFF_PASSWORD,
             roles=[AgencyRole.REQUEST_CLERK],
         )
+        create_user_in_schema(
+            agency.schema_name,
+            username="editor",
+            password=STAFF_PASSWORD,
+            roles=[AgencyRole.EDITOR],
+        )
         yield agency
         connection.set_schema_to_public()
         from service_requests.models import ServiceRequest
@@ -455,7 +461,7 @@ def test_the_wagtail_admin_works_under_its_own_policy(browser, server, catalogue
     (policy,) = _policies(response)
     # Relaxed: Wagtail's editor runs inline scripts (checked: 'self' alone blocks them).
     assert "'unsafe-inline'" in policy and "frame-ancestors 'self'" in policy
-    desk.fill('[name="username"]', "clerk")
+    desk.fill('[name="username"]', "editor")
     desk.fill('[name="password"]', STAFF_PASSWORD)
     desk.locator('button[type="submit"]').first.click()
     desk.wait_for_url(f"{server}/admin/")

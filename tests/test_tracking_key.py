@@ -17,11 +17,11 @@ from service_requests import services, tracking
 from service_requests.models import ServiceRequest
 from service_requests.storage import private_storage
 
+from .conftest import PDF, PNG
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "catalog_pages" / "catalog_format" / "sample-agency.json"
 FORM = "/birth-registration/apply/"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 KEY_A = "first-tracking-key-" + "a1b2c3d4e5" * 5
 KEY_B = "second-tracking-key-" + "f6g7h8i9j0" * 5
 
