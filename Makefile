@@ -53,6 +53,7 @@ browser:
 
 lint: install
 	$(VENV)/bin/ruff check .
+	PYTHONPATH=platform:. $(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/djhtml --check $(TEMPLATES)
 
 format: install

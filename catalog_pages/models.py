@@ -10,6 +10,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -437,17 +439,15 @@ class ServicePage(RoutablePageMixin, BasePage):
         context["structured_data"] = self.structured_data(request, home=home, fees=package["fees"])
         return context
 
+    # The request form lives in forms_engine at /apply/<id>/; these paths under the
+    # service page (printed links, bookmarks) send the citizen there, by URL name.
     @path("apply/", name="request_form")
     def request_form(self, request):
-        from forms_engine.views import apply
-
-        return apply(request, self)
+        return redirect(reverse("request_form", args=[self.pk]), permanent=False)
 
     @path("apply/done/<str:code>/", name="request_receipt")
     def request_receipt(self, request, code):
-        from forms_engine.views import receipt
-
-        return receipt(request, self, code)
+        return redirect(reverse("request_receipt", args=[self.pk, code]), permanent=False)
 
     def publish(self, revision, *args, **kwargs):
         """Every way of publishing (admin, workflow, schedule, import) passes here."""
@@ -458,7 +458,7 @@ class ServicePage(RoutablePageMixin, BasePage):
 
 
 def working_days_text(days) -> str:
-    from themes.templatetags.persian import fa_digits
+    from persian.dates import fa_digits
 
     if days is None:
         return ""
@@ -517,7 +517,7 @@ class ServiceDocument(ServiceChild):
 
     @property
     def constraints_text(self) -> str:
-        from themes.templatetags.persian import fa_digits
+        from persian.dates import fa_digits
 
         size = f"{self.max_size_mb:f}".rstrip("0").rstrip(".")
         return gettext("Formats: %(formats)s; at most %(size)s MB") % {

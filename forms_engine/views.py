@@ -1,4 +1,7 @@
-"""The citizen's side of a service page: apply online, then get a receipt."""
+"""The citizen's side of a service: its request form, the submission and the receipt.
+
+``/apply/<page id>/`` on the agency's site (and ``/en/apply/<page id>/``) is the form's
+one URL; the service page links to it by the URL name ``request_form``."""
 
 import logging
 import uuid
@@ -9,8 +12,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
+from catalog_pages.models import ServicePage
 from service_requests import services as request_services
 from service_requests import tracking
 from service_requests.models import PendingUpload, ServiceRequest
@@ -101,9 +105,7 @@ def apply(request, page):
         national_id=form.first_of("national_id"),
         mobile=form.first_of("mobile"),
     )
-    return redirect(
-        page.url + page.reverse_subpage("request_receipt", args=[submitted.tracking_code])
-    )
+    return redirect("request_receipt", page_id=page.pk, code=submitted.tracking_code)
 
 
 def _keep_valid_documents(request, form, token, kept: dict) -> None:
@@ -140,22 +142,31 @@ def _keep_valid_documents(request, form, token, kept: dict) -> None:
 _protected_apply = csrf_protect(apply)
 
 
-@csrf_exempt  # checked by _protected_apply, once the documents' limits are set
-@require_POST
-def submit(request, page_id):
-    """Where the request form is sent: the service page by id, without walking the page
-    tree (a submission is the busiest write of the portal). Same checks as ``apply``."""
-    from catalog_pages.models import ServicePage
-
+def _live_service(page_id: int) -> ServicePage:
     page = ServicePage.objects.live().public().filter(pk=page_id).first()
     if page is None:
         raise Http404
-    limit_uploads(request, RequestForm.upload_limits(page))
-    return _protected_apply(request, page)
+    return page
 
 
-def receipt(request, page, code):
+@csrf_exempt  # a POST is checked by _protected_apply, once the documents' limits are set
+@require_http_methods(["GET", "POST"])
+def request_form(request, page_id):
+    """The one home of a service's request form: ``/apply/<page id>/``.
+
+    The service page links here by URL name. The page is found by id, without walking
+    the page tree (a submission is the busiest write of the portal)."""
+    page = _live_service(page_id)
+    if request.method == "POST":
+        limit_uploads(request, RequestForm.upload_limits(page))
+        return _protected_apply(request, page)
+    return apply(request, page)
+
+
+@require_GET
+def receipt(request, page_id, code):
     """The receipt: tracking code, documents received, promised date. Nothing personal."""
+    page = _live_service(page_id)
     if not tracking.is_well_formed(code):
         raise Http404
     submitted = ServiceRequest.objects.filter(

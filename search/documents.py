@@ -8,8 +8,7 @@ benchmark's generated catalogues all share one path.
 from dataclasses import dataclass
 
 from catalog_pages.catalog_format.convert import pick
-
-from .persian import search_text
+from persian.text import search_text
 
 
 @dataclass(frozen=True)

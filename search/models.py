@@ -23,7 +23,7 @@ class IndexedService(models.Model):
     audience = models.CharField(max_length=20)
     province = models.CharField(max_length=32, blank=True)
     unavailable = models.BooleanField(default=False)
-    # Normalised terms (search.persian.search_text) of each weighted part.
+    # Normalised terms (persian.text.search_text) of each weighted part.
     title_terms = models.TextField()
     keyword_terms = models.TextField(blank=True)
     summary_terms = models.TextField(blank=True)

@@ -6,7 +6,7 @@ from functools import lru_cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .persian import normalize, stem, terms
+from persian.text import normalize, stem, terms
 
 _LATIN = re.compile(r"[a-zA-Z]")
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from console.viewsets import NationalModelViewSet
+from tenants.viewsets import NationalModelViewSet
 
 from .models import SynonymGroup
 

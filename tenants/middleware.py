@@ -6,6 +6,7 @@ from django.utils import translation
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
+from .links import portal_url
 from .models import Agency
 
 
@@ -41,7 +42,3 @@ class AgencyTenantMiddleware(TenantMainMiddleware):
             )
         return response
 
-
-def portal_url() -> str:
-    port = f":{settings.PUBLIC_PORT}" if settings.PUBLIC_PORT else ""
-    return f"{settings.PUBLIC_SCHEME}://{settings.BASE_DOMAIN}{port}/"

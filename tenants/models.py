@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
 from .constants import AgencyKind, Province, ServiceLevel
+from .links import url_on
 
 
 class Agency(TenantMixin):
@@ -76,8 +77,7 @@ class Agency(TenantMixin):
 
     @property
     def site_url(self) -> str:
-        port = f":{settings.PUBLIC_PORT}" if settings.PUBLIC_PORT else ""
-        return f"{settings.PUBLIC_SCHEME}://{self.hostname}{port}/"
+        return url_on(self.hostname)
 
 
 class Domain(DomainMixin):

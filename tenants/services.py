@@ -22,6 +22,7 @@ from .constants import RESERVED_SLUGS, AgencyKind, AgencyRole, ServiceLevel
 from .models import Agency, Domain, EditorInvitation
 from .roles import assign_roles
 from .schema_template import clone_template_schema
+from .signals import agency_schema_created
 
 # The catalogue format's slug; at most 56 characters so that "agency_<slug>" fits
 # PostgreSQL's 63-character identifiers and a DNS label.
@@ -129,7 +130,7 @@ def onboard_agency(
     # The acting national administrator is a user of the public schema only: the
     # agency's own audit log must not point at a user id of another schema.
     with schema_context(agency.schema_name), LogContext(user=None):
-        _create_agency_site(agency)
+        agency_schema_created.send(sender=Agency, agency=agency)
 
     invitation_url = create_editor_invitation(agency, email=editor_email)
     log(
@@ -139,28 +140,6 @@ def onboard_agency(
         data={"slug": agency.slug, "schema": agency.schema_name},
     )
     return OnboardedAgency(agency=agency, invitation_url=invitation_url)
-
-
-def _create_agency_site(agency: Agency) -> None:
-    """The agency's home page (Persian) and its Wagtail site, in the agency schema."""
-    from wagtail.models import Locale, Page, Site
-
-    from catalog_pages.models import AgencyHomePage
-
-    root = Page.get_first_root_node()
-    home = AgencyHomePage(
-        title=agency.name_fa,
-        slug="home",
-        locale=Locale.objects.get(language_code=settings.LANGUAGE_CODE),
-    )
-    root.add_child(instance=home)
-    Site.objects.create(
-        hostname=agency.hostname,
-        port=80,
-        root_page=home,
-        is_default_site=True,
-        site_name=agency.name_fa,
-    )
 
 
 def _hash_token(token: str) -> str:

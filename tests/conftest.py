@@ -168,3 +168,13 @@ def staff_client(client_for):
         return client
 
     return _staff
+
+
+def form_url(service_slug: str = "birth-registration", agency_slug: str = "civil-registration"):
+    """The request form of a service of the sample agency: ``/apply/<page id>/``."""
+    from tenants.models import Agency
+
+    agency = Agency.objects.get(slug=agency_slug)
+    with schema_context(agency.schema_name):
+        page = ServicePage.objects.get(slug=service_slug, locale__language_code="fa")
+    return f"/apply/{page.pk}/"

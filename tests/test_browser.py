@@ -6,6 +6,7 @@ which this module imports the sample catalogue (and removes it afterwards).
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -311,7 +312,7 @@ def test_a_citizen_applies_and_an_agency_answers(browser, server):
     page.set_input_files('[name="document_parents-id-cards"]', _pdf("parents"))
     page.get_by_role("button", name="ارسال درخواست").click()
 
-    assert "/apply/done/" in page.url
+    assert re.search(r"/apply/[0-9]+/done/[0-9]{13}/$", page.url), page.url
     code = "".join(
         str("۰۱۲۳۴۵۶۷۸۹".index(ch)) if ch in "۰۱۲۳۴۵۶۷۸۹" else ch
         for ch in page.locator(".receipt__code").inner_text()

@@ -9,8 +9,6 @@ from django.core.exceptions import ValidationError
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from forms_engine.forms import clean_jalali_date
-from forms_engine.validators import clean_mobile, clean_national_id, clean_number, clean_postal_code
 from persian.digits import (
     ARABIC_INDIC_DIGITS,
     ASCII_DIGITS,
@@ -19,7 +17,11 @@ from persian.digits import (
     parse_whole_number,
     to_ascii_digits,
 )
+from persian.fields import clean_jalali_date
+from persian.validators import clean_mobile, clean_national_id, clean_number, clean_postal_code
 from service_requests import tracking
+
+from .conftest import form_url
 
 PERSIAN = str.maketrans("0123456789", PERSIAN_DIGITS)
 ARABIC = str.maketrans("0123456789", ARABIC_INDIC_DIGITS)
@@ -201,16 +203,13 @@ def test_opening_a_result_with_odd_numbers_still_redirects(client_for, log, posi
     assert response.status_code == 302
 
 
-FORM = "/birth-registration/apply/"
-
-
 @pytest.fixture
 def agency_client(setting, client_for):
     return client_for("civil-registration.localhost")
 
 
 def _post(client, **fields):
-    html = client.get(FORM).content.decode()
+    html = client.get(form_url()).content.decode()
     token = re.search(r'name="submission_token" value="([^"]+)"', html)[1]
     data = {
         "submission_token": token,
@@ -220,7 +219,7 @@ def _post(client, **fields):
         "field_child_name": "آرش",
     }
     data.update(fields)
-    return client.post(FORM, data)
+    return client.post(form_url(), data)
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from forms_engine.validators import (
+from persian.validators import (
     clean_mobile,
     clean_national_id,
     clean_number,

@@ -32,15 +32,19 @@ def test_onboarding_creates_schema_domain_site_home_locales_and_invitation(onboa
 
 
 @pytest.mark.django_db
-def test_a_failure_after_the_schema_is_created_leaves_nothing_behind(onboard, monkeypatch):
-    def broken_site(agency):
+def test_a_failure_after_the_schema_is_created_leaves_nothing_behind(onboard):
+    from tenants.signals import agency_schema_created
+
+    def broken_site(sender, agency, **kwargs):
         assert schema_exists(agency.schema_name)  # the failure really is after the schema
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_create_agency_site", broken_site)
-
-    with pytest.raises(RuntimeError, match="disk full"):
-        onboard(slug="half-done")
+    agency_schema_created.connect(broken_site, sender=Agency)
+    try:
+        with pytest.raises(RuntimeError, match="disk full"):
+            onboard(slug="half-done")
+    finally:
+        agency_schema_created.disconnect(broken_site, sender=Agency)
 
     connection.set_schema_to_public()
     assert not schema_exists("agency_half_done")

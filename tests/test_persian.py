@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.persian import normalize, search_text, stem, terms
+from persian.text import normalize, search_text, stem, terms
 
 PERSIAN = st.text(
     alphabet=st.sampled_from(

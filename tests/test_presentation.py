@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import translation
 
-from themes.templatetags.persian import fa_digits, jalali, rials
+from persian.dates import fa_digits, jalali, rials
 
 
 def test_jalali_date_in_persian_uses_persian_month_and_digits():

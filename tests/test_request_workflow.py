@@ -78,7 +78,7 @@ def test_the_deadline_is_extended_once_with_a_reason_and_the_citizen_is_told(set
         "استعلام از ثبت اسناد",
         request.promised_on,
     )
-    from themes.templatetags.persian import jalali
+    from persian.dates import jalali
 
     assert jalali(request.promised_on) in _texts(request)[-1]
 

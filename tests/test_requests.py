@@ -10,9 +10,8 @@ from service_requests.models import PendingUpload, RequestDocument, ServiceReque
 from service_requests.storage import private_storage
 from service_requests.working_days import add_working_days
 
-from .conftest import PDF, PNG
+from .conftest import PDF, PNG, form_url
 
-FORM = "/birth-registration/apply/"
 FATHER, MOTHER = "0084575948", "0499370899"
 
 
@@ -39,7 +38,7 @@ def test_working_days_skip_fridays_and_official_holidays():
 
 
 def test_the_form_is_generated_from_the_package(agency_client):
-    html = agency_client.get(FORM).content.decode()
+    html = agency_client.get(form_url()).content.decode()
 
     for label in (
         "کد ملی پدر",
@@ -55,9 +54,9 @@ def test_the_form_is_generated_from_the_package(agency_client):
 
 
 def test_missing_documents_are_all_named_at_once_and_entries_kept(agency_client):
-    token = _token(agency_client.get(FORM).content.decode())
+    token = _token(agency_client.get(form_url()).content.decode())
 
-    response = agency_client.post(FORM, {**_answers(), "submission_token": token})
+    response = agency_client.post(form_url(), {**_answers(), "submission_token": token})
 
     html = response.content.decode()
     assert response.status_code == 400
@@ -68,14 +67,14 @@ def test_missing_documents_are_all_named_at_once_and_entries_kept(agency_client)
 
 
 def test_a_pdf_that_is_really_html_is_refused_and_good_uploads_are_kept(agency_client):
-    token = _token(agency_client.get(FORM).content.decode())
+    token = _token(agency_client.get(form_url()).content.decode())
     fake = SimpleUploadedFile(
         "certificate.pdf", b"<html><script>alert(1)</script></html>", "application/pdf"
     )
     good = SimpleUploadedFile("ids.png", PNG, "image/png")
 
     first = agency_client.post(
-        FORM,
+        form_url(),
         {
             **_answers(field_mother_national_id="1234567890"),
             "submission_token": token,
@@ -91,7 +90,7 @@ def test_a_pdf_that_is_really_html_is_refused_and_good_uploads_are_kept(agency_c
     assert PendingUpload.objects.filter(slot="parents-id-cards").exists()
 
     second = agency_client.post(
-        FORM,
+        form_url(),
         {
             **_answers(),
             "submission_token": token,
@@ -112,11 +111,11 @@ def test_a_pdf_that_is_really_html_is_refused_and_good_uploads_are_kept(agency_c
 
 
 def test_pressing_send_twice_gives_one_request_and_one_code(agency_client):
-    token = _token(agency_client.get(FORM).content.decode())
+    token = _token(agency_client.get(form_url()).content.decode())
 
     def send():
         return agency_client.post(
-            FORM,
+            form_url(),
             {
                 **_answers(),
                 "submission_token": token,
@@ -179,9 +178,9 @@ def test_a_storage_failure_mid_submission_leaves_no_request_and_no_files(
 
 
 def test_receipt_shows_code_documents_and_promised_jalali_date(agency_client, client_for):
-    token = _token(agency_client.get(FORM).content.decode())
+    token = _token(agency_client.get(form_url()).content.decode())
     response = agency_client.post(
-        FORM,
+        form_url(),
         {
             **_answers(),
             "submission_token": token,

@@ -17,11 +17,10 @@ from service_requests import services, tracking
 from service_requests.models import ServiceRequest
 from service_requests.storage import private_storage
 
-from .conftest import PDF, PNG
+from .conftest import PDF, PNG, form_url
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "catalog_pages" / "catalog_format" / "sample-agency.json"
-FORM = "/birth-registration/apply/"
 KEY_A = "first-tracking-key-" + "a1b2c3d4e5" * 5
 KEY_B = "second-tracking-key-" + "f6g7h8i9j0" * 5
 
@@ -38,10 +37,10 @@ def agency_client(db, client_for, tmp_path, settings):
 
 
 def _submit(client):
-    html = client.get(FORM).content.decode()
+    html = client.get(form_url()).content.decode()
     token = re.search(r'name="submission_token" value="([^"]+)"', html)[1]
     return client.post(
-        FORM,
+        form_url(),
         {
             "field_father_national_id": "0084575948",
             "field_mother_national_id": "0499370899",

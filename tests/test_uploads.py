@@ -30,9 +30,8 @@ from service_requests.models import (
 from service_requests.storage import private_storage
 from tenants.models import Agency
 
-from .conftest import JPEG, PDF, PNG, make_image, make_pdf
+from .conftest import JPEG, PDF, PNG, form_url, make_image, make_pdf
 
-FORM = "/birth-registration/apply/"
 MB = 1024 * 1024
 FAKE_PDF = b"%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>\n"
 FAKE_PNG = b"\x89PNG\r\n\x1a\n" + b"<html>not an image</html>" * 4
@@ -101,7 +100,7 @@ def _stored_files(settings) -> list[str]:
 
 
 def _token(client: Client) -> str:
-    html = client.get(FORM).content.decode()
+    html = client.get(form_url()).content.decode()
     return re.search(r'name="submission_token" value="([^"]+)"', html)[1]
 
 
@@ -215,7 +214,7 @@ def test_a_body_larger_than_the_limit_is_stopped_while_it_streams(
 
 def test_a_normal_form_still_goes_through_with_csrf_checked(agency_client):
     strict = Client(HTTP_HOST="civil-registration.localhost", enforce_csrf_checks=True)
-    html = strict.get(FORM).content.decode()
+    html = strict.get(form_url()).content.decode()
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
     token = re.search(r'name="submission_token" value="([^"]+)"', html)[1]
     form = {
@@ -247,7 +246,7 @@ def test_a_document_over_its_limit_is_cut_off_and_the_whole_form_still_reported(
         )
     big = make_pdf(title="x" * 400_000)  # a real PDF of about 400 KB; the slot takes 50 KB
     strict = Client(HTTP_HOST="civil-registration.localhost", enforce_csrf_checks=True)
-    html = strict.get(FORM).content.decode()
+    html = strict.get(form_url()).content.decode()
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
     token = re.search(r'name="submission_token" value="([^"]+)"', html)[1]
 
@@ -339,7 +338,7 @@ def test_a_pdf_that_goes_on_as_html_is_refused_everywhere(setting, client_for):
     agency_client = client_for("civil-registration.localhost")
     token = _token(agency_client)
     form = agency_client.post(
-        FORM,
+        form_url(),
         {
             **_answers(),
             "submission_token": token,
@@ -404,7 +403,7 @@ def test_verification_parses_the_file_it_compares(setting, client_for):
 def _fail_with_ids(client: Client, token: str, content: bytes = PNG, **files):
     """A form with one good document (the parents' ID cards) and a wrong national code."""
     return client.post(
-        FORM,
+        form_url(),
         {
             **_answers(field_mother_national_id="1234567890"),
             "submission_token": token,
@@ -453,7 +452,7 @@ def test_a_file_not_kept_is_asked_for_again_and_the_request_can_still_be_sent(
     _fail_with_ids(agency_client, token)
 
     sent = agency_client.post(
-        FORM,
+        form_url(),
         {
             **_answers(),
             "submission_token": token,

@@ -3,7 +3,7 @@ from django.urls import translate_url
 from django.utils import translation
 from django_tenants.utils import get_public_schema_name
 
-from tenants.middleware import portal_url
+from tenants.links import portal_url
 
 
 def portal(request):

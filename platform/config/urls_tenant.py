@@ -23,7 +23,12 @@ urlpatterns = [
 ]
 # Persian pages at /, English translations under /en/.
 urlpatterns += i18n_patterns(
-    path("apply/<int:page_id>/", request_form_views.submit, name="request_submit"),
+    path("apply/<int:page_id>/", request_form_views.request_form, name="request_form"),
+    path(
+        "apply/<int:page_id>/done/<str:code>/",
+        request_form_views.receipt,
+        name="request_receipt",
+    ),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -3,7 +3,7 @@ from wagtail import hooks
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from console.viewsets import NationalModelViewSet
+from tenants.viewsets import NationalModelViewSet
 
 from .models import SmsMessage
 

@@ -8,8 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from forms_engine.forms import DigitsIntegerField, JalaliDateField
 from persian.digits import ASCII_DIGITS, to_ascii_digits
+from persian.fields import DigitsIntegerField, JalaliDateField
 
 from .constants import MAX_EXTENSION_DAYS, RequestStatus
 from .services import Upload

@@ -6,8 +6,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from notifications.services import queue_sms
-from portal.links import portal_url
-from themes.templatetags.persian import jalali
+from persian.dates import jalali
+from tenants.links import portal_url
 
 from .constants import RequestStatus
 

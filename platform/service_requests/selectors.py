@@ -41,7 +41,7 @@ def proves_ownership(found: ServiceRequest, proof: str) -> bool:
 
     from django.core.exceptions import ValidationError
 
-    from forms_engine.validators import clean_mobile, clean_national_id
+    from persian.validators import clean_mobile, clean_national_id
 
     candidates = []
     for cleaner in (clean_national_id, clean_mobile):

@@ -3,9 +3,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from console.viewsets import NationalModelViewSet
 from tenants.guards import agency_screen_allowed
 from tenants.roles import HANDLE_REQUESTS
+from tenants.viewsets import NationalModelViewSet
 
 from . import inbox
 from .models import Holiday

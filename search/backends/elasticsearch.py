@@ -2,14 +2,15 @@
 
 One index for all agencies, the agency a keyword field. Persian text goes
 through our analyzer: ZWNJ joined and Arabic letters mapped by a char filter
-(as ``search.persian.normalize`` does), then decimal digits, Arabic/Persian
+(as ``persian.text.normalize`` does), then decimal digits, Arabic/Persian
 normalisation and Persian stop words. Mapping and query bodies are plain
 dictionaries built here, so tests check them without a server.
 """
 
 from dataclasses import asdict
 
-from ..persian import terms
+from persian.text import terms
+
 from ..query import expand_synonyms, highlight, query_language
 from . import Filters, Hit, Results, SearchBackend
 

@@ -12,8 +12,9 @@ from django.contrib.postgres.search import (
 )
 from django.db.models import F
 
+from persian.text import terms
+
 from ..models import IndexedService, IndexedTerm, SynonymGroup
-from ..persian import terms
 from ..query import expand_synonyms, highlight, query_language
 from . import Filters, Hit, Results, SearchBackend
 

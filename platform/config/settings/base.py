@@ -298,6 +298,10 @@ FILE_UPLOAD_HANDLERS = [
 PENDING_UPLOADS_PER_CLIENT = env_int("PENDING_UPLOADS_PER_CLIENT", 20)
 PENDING_UPLOAD_BYTES_PER_CLIENT = env_int("PENDING_UPLOAD_BYTES_PER_CLIENT", 100 * 1024 * 1024)
 
+# The demo user `make run` creates (every role of every demo agency; see console.demo).
+DEMO_ADMIN_USERNAME = env_str("DEMO_ADMIN_USERNAME", "admin")
+DEMO_ADMIN_PASSWORD = env_str("DEMO_ADMIN_PASSWORD", "panjereh-demo")
+
 # Invitations for an agency's first editor expire after this many days.
 EDITOR_INVITATION_DAYS = env_int("EDITOR_INVITATION_DAYS", 7)
 

@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from portal.links import portal_url
+from tenants.links import portal_url
 
 register = template.Library()
 

@@ -17,8 +17,6 @@ linguistic perfection:
 import re
 import unicodedata
 
-from persian.digits import to_ascii_digits
-
 _LETTERS = str.maketrans(
     {
         "ي": "ی",  # Arabic yeh
@@ -78,11 +76,6 @@ STOP_WORDS = frozenset(
 
 _PLURAL_SUFFIXES = ("هایی", "های", "ها")
 _VERB_PREFIXES = ("نمی", "می")
-
-
-def ascii_digits(text: str) -> str:
-    """Persian and Arabic-Indic digits as ASCII digits; everything else unchanged."""
-    return to_ascii_digits(text)
 
 
 def normalize(text: str) -> str:

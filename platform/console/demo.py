@@ -2,9 +2,12 @@
 
 from django_tenants.utils import schema_context
 
-from . import services
-from .constants import AgencyKind, AgencyRole, NationalRole, Province, ServiceLevel
-from .models import Agency
+from catalog_pages.catalog_format.validation import SCHEMA_PATH
+from catalog_pages.models import AgencyHomePage
+from catalog_pages.services import import_catalogue
+from tenants import services
+from tenants.constants import AgencyKind, AgencyRole, NationalRole, Province, ServiceLevel
+from tenants.models import Agency
 
 DEMO_AGENCIES = [
     {
@@ -36,10 +39,6 @@ DEMO_AGENCIES = [
 def seed_demo(*, admin_username: str, admin_password: str, stdout=None) -> list[Agency]:
     """Onboard the demo agencies (once) and give the demo user every role of every
     agency and the national administrator's role (roles, never a superuser)."""
-    from catalog_pages.catalog_format.validation import SCHEMA_PATH
-    from catalog_pages.models import AgencyHomePage
-    from catalog_pages.services import import_catalogue
-
     # One agency with a full catalogue: the sample of the interchange format.
     report = import_catalogue(SCHEMA_PATH.with_name("sample-agency.json").read_bytes())
     if not report.ok:

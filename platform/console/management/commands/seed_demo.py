@@ -1,18 +1,18 @@
 """Onboard a few demo agencies and a demo administrator, then print where to go."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from config.env import env_str
-from tenants.demo import seed_demo
-from tenants.middleware import portal_url
+from console.demo import seed_demo
+from tenants.links import portal_url
 
 
 class Command(BaseCommand):
     help = "Onboard the demo agencies (idempotent) and create the demo administrator."
 
     def handle(self, *args, **options):
-        username = env_str("DEMO_ADMIN_USERNAME", "admin")
-        password = env_str("DEMO_ADMIN_PASSWORD", "panjereh-demo")
+        username = settings.DEMO_ADMIN_USERNAME
+        password = settings.DEMO_ADMIN_PASSWORD
         self.stdout.write("Seeding demo agencies…")
         agencies = seed_demo(admin_username=username, admin_password=password, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("\nPanjereh is ready:"))

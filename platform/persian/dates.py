@@ -1,0 +1,53 @@
+"""Dates and numbers as a Persian reader expects them: Jalali calendar, Persian digits.
+
+Stored in UTC, computed in Tehran time, shown in the Jalali calendar with Persian
+month names and digits on Persian pages (transliterated month names on English
+pages). The template filters in ``themes.templatetags.persian`` and every text
+that leaves the site (SMS) use these.
+"""
+
+import jdatetime
+from django.utils import timezone, translation
+
+from .digits import PERSIAN_DIGITS
+
+_TO_PERSIAN = str.maketrans("0123456789", PERSIAN_DIGITS)
+
+
+def to_persian_digits(value) -> str:
+    return str(value).translate(_TO_PERSIAN)
+
+
+def _persian_page() -> bool:
+    return translation.get_language() == "fa"
+
+
+def fa_digits(value):
+    """Persian digits when the page is Persian; unchanged otherwise."""
+    return to_persian_digits(value) if _persian_page() else value
+
+
+def jalali(value, fmt: str = "%d %B %Y") -> str:
+    """A date or datetime (stored in UTC) in the Jalali calendar, Tehran time."""
+    if not value:
+        return ""
+    persian = _persian_page()
+    locale = "fa_IR" if persian else "en_US"
+    if hasattr(value, "hour"):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        converted = jdatetime.datetime.fromgregorian(datetime=value, locale=locale)
+    else:
+        converted = jdatetime.date.fromgregorian(date=value, locale=locale)
+    # "2 Azar 1405", not "02 Azar 1405".
+    text = converted.strftime(fmt.replace("%d", str(converted.day)))
+    return to_persian_digits(text) if persian else text
+
+
+def rials(amount) -> str:
+    """An amount in rials with thousands separators, in the page's digits."""
+    if amount in (None, ""):
+        return ""
+    text = f"{int(amount):,}"
+    if _persian_page():
+        return to_persian_digits(text.replace(",", "٬"))
+    return text
