@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 from wagtail.log_actions import LogContext
@@ -21,6 +21,7 @@ from wagtail.models import Locale
 
 from tenants import services as tenant_services
 from tenants.models import Agency
+from tenants.schemas import in_public_schema
 
 from . import models
 from .catalog_format import convert
@@ -68,21 +69,23 @@ def import_catalogue(
     if problems:
         return ImportReport(errors=problems)
     errors, warnings = validate(data)
-    if not errors:
-        errors = _check_against_registry(data, expected_agency)
-    if errors:
-        return ImportReport(errors=errors, warnings=warnings)
+    # The registry is in the public schema; each agency's pages in its own (entered by
+    # _apply). The caller's schema is the same after as before.
+    with in_public_schema():
+        if not errors:
+            errors = _check_against_registry(data, expected_agency)
+        if errors:
+            return ImportReport(errors=errors, warnings=warnings)
 
-    report = ImportReport(warnings=warnings, dry_run=dry_run)
-    with transaction.atomic():
-        _apply(data, report, actor=actor, progress=progress)
-        if dry_run:
-            transaction.set_rollback(True)
+        report = ImportReport(warnings=warnings, dry_run=dry_run)
+        with transaction.atomic():
+            _apply(data, report, actor=actor, progress=progress)
+            if dry_run:
+                transaction.set_rollback(True)
     return report
 
 
 def _check_against_registry(data: dict, expected_agency: Agency | None) -> list[Problem]:
-    connection.set_schema_to_public()
     slug = data["agency"]["slug"]
     problems = []
     if expected_agency is not None and slug != expected_agency.slug:

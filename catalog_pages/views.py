@@ -1,7 +1,6 @@
 """Agency admin views: catalogue import/export and the package completeness report."""
 
 from django import forms
-from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -44,7 +43,6 @@ def catalogue_import(request):
             dry_run=form.cleaned_data["dry_run"],
             expected_agency=agency,
         )
-        connection.set_tenant(agency)
         if report.ok and not form.cleaned_data["dry_run"]:
             log(
                 instance=agency,

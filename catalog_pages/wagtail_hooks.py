@@ -1,23 +1,18 @@
 """Agency admin: catalogue import/export and package completeness on the dashboard."""
 
-from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from django_tenants.utils import get_public_schema_name
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
 from tenants.guards import agency_screen_allowed
 from tenants.roles import IMPORT_CATALOGUE
+from tenants.schemas import on_public_schema
 
 from . import views
 from .models import ServicePage
-
-
-def _in_agency_schema() -> bool:
-    return connection.schema_name != get_public_schema_name()
 
 
 @hooks.register("register_admin_urls")
@@ -64,5 +59,5 @@ class PackageCompletenessPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_completeness_panel(request, panels):
-    if _in_agency_schema():
+    if not on_public_schema():
         panels.append(PackageCompletenessPanel())

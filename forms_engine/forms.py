@@ -18,7 +18,14 @@ from persian.fields import (
     PostalCodeField,
     WholeNumberField,
 )
-from service_requests.uploads import TakesOversized, UnacceptableFile, inspect, refusal_message
+from service_requests.uploads import (
+    ACCEPTED_KINDS,
+    TakesOversized,
+    UnacceptableFile,
+    accept_attribute,
+    inspect,
+    refusal_message,
+)
 
 
 class DocumentField(forms.FileField):
@@ -43,7 +50,7 @@ class DocumentField(forms.FileField):
         upload = super().clean(data, initial)
         if not upload:
             return upload
-        allowed = list(self.document.formats) or ["pdf", "jpg", "png"]
+        allowed = list(self.document.formats) or list(ACCEPTED_KINDS)
         names = "، ".join(kind.upper() for kind in allowed)
         wrong_kind = ValidationError(
             _("«%(title)s» must be a %(formats)s file; this file is not.")
@@ -137,7 +144,7 @@ class RequestForm(TakesOversized, forms.Form):
                 required=document.required and document.slug not in self.kept_slots,
                 help_text=document.description,
                 widget=forms.ClearableFileInput(
-                    attrs={"accept": ",".join(f".{kind}" for kind in document.formats)}
+                    attrs={"accept": accept_attribute(document.formats)}
                 ),
                 error_messages={
                     "required": gettext_lazy("«%(title)s» is required; attach it.")

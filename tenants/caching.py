@@ -13,6 +13,8 @@ from django.core.cache.backends.db import BaseDatabaseCache
 from django.core.management import call_command
 from django.db import connections
 
+from .schemas import in_public_schema
+
 
 def database_cache_tables() -> list[str]:
     """The tables of every database cache in ``CACHES``."""
@@ -27,9 +29,9 @@ def database_cache_tables() -> list[str]:
 def ensure_cache_tables(using: str = "default") -> list[str]:
     """Create the missing cache tables in the public schema; returns those created."""
     connection = connections[using]
-    connection.set_schema_to_public()
-    existing = connection.introspection.table_names()  # of the public schema only
-    missing = [table for table in database_cache_tables() if table not in existing]
-    if missing:
-        call_command("createcachetable", database=using, verbosity=0)
+    with in_public_schema():
+        existing = connection.introspection.table_names()  # of the public schema only
+        missing = [table for table in database_cache_tables() if table not in existing]
+        if missing:
+            call_command("createcachetable", database=using, verbosity=0)
     return missing

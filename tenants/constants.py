@@ -3,6 +3,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The longest slug an agency can have: "agency_<slug>" must fit PostgreSQL's
+# 63-character identifiers, and the slug is also a DNS label (its sub-domain).
+AGENCY_SLUG_MAX_LENGTH = 56
+
 
 class AgencyKind(models.TextChoices):
     """The kinds of agency of the catalogue format (service-catalog/1)."""

@@ -10,15 +10,10 @@ person sees and what answers them never differ.
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import Http404
-from django_tenants.utils import get_public_schema_name
 
 from .constants import NationalRole
-
-
-def on_public_schema() -> bool:
-    return connection.schema_name == get_public_schema_name()
+from .schemas import on_public_schema
 
 
 def has_national_role(user, roles=tuple(NationalRole)) -> bool:

@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
-from .constants import AgencyKind, Province, ServiceLevel
+from .constants import AGENCY_SLUG_MAX_LENGTH, AgencyKind, Province, ServiceLevel
 from .links import url_on
 
 
@@ -20,7 +20,7 @@ class Agency(TenantMixin):
 
     slug = models.SlugField(
         _("slug"),
-        max_length=56,
+        max_length=AGENCY_SLUG_MAX_LENGTH,
         unique=True,
         help_text=_("Latin letters, digits and hyphens; the agency's sub-domain."),
     )

@@ -21,6 +21,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django_tenants.utils import schema_context
 
 from .models import SchemaTemplate
+from .schemas import in_public_schema
 
 
 class SchemaTemplateError(RuntimeError):
@@ -59,14 +60,14 @@ def refresh_template_schema(*, verbosity: int = 1, stdout=None) -> SchemaTemplat
         **({"stdout": stdout} if stdout is not None else {}),
     )
     prepare_template_content(schema)
-    connection.set_schema_to_public()
     with schema_context(schema):
         applied = sorted(
             [app, name] for app, name in MigrationRecorder(connection).applied_migrations()
         )
-    template, _ = SchemaTemplate.objects.update_or_create(
-        pk=1, defaults={"sql": dump_schema(schema), "migrations": applied}
-    )
+    with in_public_schema():
+        template, _ = SchemaTemplate.objects.update_or_create(
+            pk=1, defaults={"sql": dump_schema(schema), "migrations": applied}
+        )
     return template
 
 

@@ -12,22 +12,28 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 from wagtail.log_actions import LogContext, log
 
-from .constants import RESERVED_SLUGS, AgencyKind, AgencyRole, ServiceLevel
+from .constants import (
+    AGENCY_SLUG_MAX_LENGTH,
+    RESERVED_SLUGS,
+    AgencyKind,
+    AgencyRole,
+    ServiceLevel,
+)
 from .models import Agency, Domain, EditorInvitation
 from .roles import assign_roles
 from .schema_template import clone_template_schema
+from .schemas import in_public_schema
 from .signals import agency_schema_created
 
-# The catalogue format's slug; at most 56 characters so that "agency_<slug>" fits
-# PostgreSQL's 63-character identifiers and a DNS label.
+# The catalogue format's slug (at most AGENCY_SLUG_MAX_LENGTH characters).
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SLUG_MAX_LENGTH = 56
+SLUG_MAX_LENGTH = AGENCY_SLUG_MAX_LENGTH
 
 
 class OnboardingError(ValueError):
@@ -100,46 +106,47 @@ def onboard_agency(
     """Create an agency with its schema, domain, Wagtail site, home page and an invitation.
 
     One transaction: the schema is created with plain DDL, so any failure rolls
-    back the schema with the rows and leaves nothing behind.
+    back the schema with the rows and leaves nothing behind. Works in the public
+    schema and leaves the caller in its own.
     """
-    connection.set_schema_to_public()
-    slug = slug.strip().lower()
-    errors = validate_new_agency(slug=slug, name_fa=name_fa, kind=kind, level=level)
-    if errors:
-        raise OnboardingError(errors)
+    with in_public_schema():
+        slug = slug.strip().lower()
+        errors = validate_new_agency(slug=slug, name_fa=name_fa, kind=kind, level=level)
+        if errors:
+            raise OnboardingError(errors)
 
-    try:
-        with transaction.atomic():
-            agency = Agency.objects.create(
-                schema_name=schema_name_for(slug),
-                slug=slug,
-                name_fa=name_fa.strip(),
-                name_en=name_en.strip(),
-                kind=kind,
-                province=province,
-                parent=parent,
-                level=level,
-            )
-    except IntegrityError as exc:  # another request onboarded the same slug meanwhile
-        raise OnboardingError(
-            {"slug": [_("An agency with the slug “%(slug)s” already exists.") % {"slug": slug}]}
-        ) from exc
-    Domain.objects.create(domain=agency.hostname, tenant=agency, is_primary=True)
+        try:
+            with transaction.atomic():
+                agency = Agency.objects.create(
+                    schema_name=schema_name_for(slug),
+                    slug=slug,
+                    name_fa=name_fa.strip(),
+                    name_en=name_en.strip(),
+                    kind=kind,
+                    province=province,
+                    parent=parent,
+                    level=level,
+                )
+        except IntegrityError as exc:  # another request onboarded the same slug meanwhile
+            raise OnboardingError(
+                {"slug": [_("An agency with the slug “%(slug)s” already exists.") % {"slug": slug}]}
+            ) from exc
+        Domain.objects.create(domain=agency.hostname, tenant=agency, is_primary=True)
 
-    clone_template_schema(agency.schema_name)
-    # The acting national administrator is a user of the public schema only: the
-    # agency's own audit log must not point at a user id of another schema.
-    with schema_context(agency.schema_name), LogContext(user=None):
-        agency_schema_created.send(sender=Agency, agency=agency)
+        clone_template_schema(agency.schema_name)
+        # The acting national administrator is a user of the public schema only: the
+        # agency's own audit log must not point at a user id of another schema.
+        with schema_context(agency.schema_name), LogContext(user=None):
+            agency_schema_created.send(sender=Agency, agency=agency)
 
-    invitation_url = create_editor_invitation(agency, email=editor_email)
-    log(
-        instance=agency,
-        action="panjereh.agency.onboard",
-        user=actor,
-        data={"slug": agency.slug, "schema": agency.schema_name},
-    )
-    return OnboardedAgency(agency=agency, invitation_url=invitation_url)
+        invitation_url = create_editor_invitation(agency, email=editor_email)
+        log(
+            instance=agency,
+            action="panjereh.agency.onboard",
+            user=actor,
+            data={"slug": agency.slug, "schema": agency.schema_name},
+        )
+        return OnboardedAgency(agency=agency, invitation_url=invitation_url)
 
 
 def _hash_token(token: str) -> str:

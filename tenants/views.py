@@ -1,21 +1,18 @@
 """Views served on an agency's own site."""
 
 from django.contrib.auth import login
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django_tenants.utils import get_public_schema_name
 
 from . import services
 from .forms import EditorSignupForm
+from .guards import check_agency
 
 
 @never_cache
 def accept_invitation(request, token):
     """An invited person becomes this agency's editor and lands in its admin."""
-    agency = request.tenant
-    if agency.schema_name == get_public_schema_name():
-        raise Http404
+    agency = check_agency(request)
     try:
         services.find_open_invitation(agency, token)
     except services.InvitationError as exc:

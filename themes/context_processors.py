@@ -1,15 +1,15 @@
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
-from django_tenants.utils import get_public_schema_name
 
 from tenants.links import portal_url
+from tenants.schemas import is_public
 
 
 def portal(request):
     """Where the national portal is, and which agency (if any) this page belongs to."""
     tenant = getattr(request, "tenant", None)
-    agency = tenant if tenant and tenant.schema_name != get_public_schema_name() else None
+    agency = None if is_public(tenant) else tenant
     current = translation.get_language()
     other_languages = [
         {"code": code, "name": name, "url": translate_url(request.get_full_path(), code)}

@@ -13,13 +13,12 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 
-from tenants.constants import RESERVED_SLUGS, Province
+from tenants.constants import AGENCY_SLUG_MAX_LENGTH, RESERVED_SLUGS, Province
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 FORMAT = "service-catalog/1"
 CONTENT_LANGUAGES = ("fa", "en")
-# The longest slug an agency can have: "agency_<slug>" is a PostgreSQL identifier.
-AGENCY_SLUG_MAX = 56
+AGENCY_SLUG_MAX = AGENCY_SLUG_MAX_LENGTH
 
 # Longest text each field holds, by path pattern ("*" is any list index).
 TEXT_LIMITS = {

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from persian.digits import is_ascii_digits
-from tenants.constants import AgencyKind, Province, ServiceLevel
+from tenants.constants import AGENCY_SLUG_MAX_LENGTH, AgencyKind, Province, ServiceLevel
 from tenants.models import Agency
 from tenants.services import validate_new_agency
 
@@ -24,7 +24,7 @@ class OnboardAgencyForm(forms.Form):
     name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
     slug = forms.CharField(
         label=_("Slug"),
-        max_length=56,
+        max_length=AGENCY_SLUG_MAX_LENGTH,
         help_text=_("Lower-case Latin letters, digits and hyphens; the agency's sub-domain."),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=AgencyKind.choices)

@@ -13,11 +13,17 @@ from persian.fields import DigitsIntegerField, JalaliDateField
 
 from .constants import MAX_EXTENSION_DAYS, RequestStatus
 from .services import Upload
-from .uploads import TakesOversized, UnacceptableFile, inspect, refusal_message
+from .uploads import (
+    ACCEPTED_KINDS,
+    TakesOversized,
+    UnacceptableFile,
+    accept_attribute,
+    inspect,
+    refusal_message,
+)
 
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_MB = 10
-ACCEPTED_KINDS = ("pdf", "jpg", "png")
 
 
 def clean_file_title(name: str) -> str:
@@ -80,7 +86,7 @@ class AttachmentsField(forms.FileField):
     oversized = ()  # names of files cut off while they streamed in (uploads.TakesOversized)
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept_attribute()}))
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
@@ -136,7 +142,7 @@ class ExtensionForm(forms.Form):
 class AnswerForm(TakesOversized, forms.Form):
     document = CheckedFileField(
         label=_("Response document (PDF, JPEG or PNG, at most 10 MB)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+        widget=forms.ClearableFileInput(attrs={"accept": accept_attribute()}),
     )
     note = forms.CharField(
         label=_("Note for the citizen"),
@@ -273,7 +279,7 @@ class InboxFilters(forms.Form):
 class VerifyForm(TakesOversized, forms.Form):
     document = CheckedFileField(
         label=_("The document you hold (PDF, JPEG or PNG)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+        widget=forms.ClearableFileInput(attrs={"accept": accept_attribute()}),
     )
 
     def clean_document(self):

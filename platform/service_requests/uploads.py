@@ -29,7 +29,17 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from catalog_pages.constants import DocumentFormat
+
+# The kinds of file citizens and staff may send: the catalogue format's document formats.
+ACCEPTED_KINDS = tuple(DocumentFormat.values)
 CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+EXTENSIONS = {"pdf": (".pdf",), "jpg": (".jpg", ".jpeg"), "png": (".png",)}
+
+
+def accept_attribute(kinds=ACCEPTED_KINDS) -> str:
+    """The file input's ``accept`` attribute for ``kinds`` (all accepted kinds by default)."""
+    return ",".join(extension for kind in kinds or ACCEPTED_KINDS for extension in EXTENSIONS[kind])
 _PDF = b"%PDF-"
 _IMAGE_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
 _PILLOW_FORMATS = {"PNG": "png", "JPEG": "jpg"}
