@@ -22,6 +22,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
+from persian.dates import fa_digits
 from tenants.constants import ServiceLevel
 
 from .blocks import ProseBlock
@@ -458,8 +459,6 @@ class ServicePage(RoutablePageMixin, BasePage):
 
 
 def working_days_text(days) -> str:
-    from persian.dates import fa_digits
-
     if days is None:
         return ""
     return ngettext("%(shown)s working day", "%(shown)s working days", days) % {
@@ -517,8 +516,6 @@ class ServiceDocument(ServiceChild):
 
     @property
     def constraints_text(self) -> str:
-        from persian.dates import fa_digits
-
         size = f"{self.max_size_mb:f}".rstrip("0").rstrip(".")
         return gettext("Formats: %(formats)s; at most %(size)s MB") % {
             "formats": "، ".join(fmt.upper() for fmt in self.formats),

@@ -4,9 +4,13 @@ import re
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from catalog_pages.constants import Audience, Delivery
 from persian.digits import parse_whole_number
+from tenants.constants import Province, ServiceLevel
+from tenants.models import Agency
 from tenants.selectors import active_agencies
 
 from . import services
@@ -66,12 +70,6 @@ def search_page(request):
 
 def _facet_groups(facets: dict) -> list[dict]:
     """Facets with their headings and human labels, for the search page."""
-    from django.utils.translation import gettext as _
-
-    from catalog_pages.constants import Audience, Delivery
-    from tenants.constants import Province, ServiceLevel
-    from tenants.models import Agency
-
     names = dict(
         Agency.objects.filter(slug__in=facets.get("agency", {})).values_list("slug", "name_fa")
     )

@@ -21,6 +21,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django_tenants.utils import schema_context
 
 from .models import SchemaTemplate
+from .roles import ensure_agency_roles
 from .schemas import in_public_schema
 
 
@@ -74,8 +75,6 @@ def refresh_template_schema(*, verbosity: int = 1, stdout=None) -> SchemaTemplat
 def prepare_template_content(schema: str) -> None:
     """What every agency starts with: both content locales, its roles, no placeholder site."""
     from wagtail.models import Locale, Page, Site
-
-    from .roles import ensure_agency_roles
 
     with schema_context(schema):
         ensure_agency_roles()

@@ -9,6 +9,8 @@ export → import → export is byte-identical.
 import json
 from decimal import Decimal
 
+from .validation import province_code, province_name
+
 DEFAULT_FORMATS = ["pdf", "jpg", "png"]
 
 
@@ -193,8 +195,6 @@ def canonical_address(address: dict) -> dict:
 
 
 def canonical_agency(agency: dict) -> dict:
-    from .validation import province_code, province_name
-
     out = {"slug": agency["slug"], "name": canonical_text(agency["name"]), "kind": agency["kind"]}
     _optional(out, "parent", agency.get("parent"))
     if agency.get("province"):
@@ -353,8 +353,6 @@ def _export_contact(name, position_fa, position_en, phone, email) -> dict:
 
 
 def export_agency(agency, fa_home, en_home=None) -> dict:
-    from .validation import province_name
-
     out = {
         "slug": agency.slug,
         "name": text(agency.name_fa, agency.name_en),

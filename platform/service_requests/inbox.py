@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 
+from catalog_pages.models import ServiceFormField, ServiceStep
 from persian.digits import parse_whole_number
 from tenants.guards import check_agency
 from tenants.roles import HANDLE_REQUESTS
@@ -97,8 +98,6 @@ def inbox(request):
 
 def _entered(found) -> list[tuple[str, object]]:
     """What the citizen entered, labelled as the service's form labels them today."""
-    from catalog_pages.models import ServiceFormField
-
     labels = dict(
         ServiceFormField.objects.filter(
             page__translation_key=found.service_key, page__locale__language_code="fa"
@@ -108,8 +107,6 @@ def _entered(found) -> list[tuple[str, object]]:
 
 
 def _package_steps(found) -> list:
-    from catalog_pages.models import ServiceStep
-
     return list(
         ServiceStep.objects.filter(
             page__translation_key=found.service_key, page__locale__language_code="fa"

@@ -1,5 +1,7 @@
 """Reading requests: by tracking code for citizens, by agency for staff."""
 
+from persian.validators import clean_mobile, clean_national_id
+
 from . import tracking
 from .models import MessageAttachment, ServiceRequest
 
@@ -40,8 +42,6 @@ def proves_ownership(found: ServiceRequest, proof: str) -> bool:
     import hmac
 
     from django.core.exceptions import ValidationError
-
-    from persian.validators import clean_mobile, clean_national_id
 
     candidates = []
     for cleaner in (clean_national_id, clean_mobile):
