@@ -237,6 +237,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     os.environ.update(
         {
             "SECRET_KEY": secrets.token_urlsafe(64),
+            "TRACKING_KEY": secrets.token_urlsafe(64),
             "HTTPS": "false",
             "PRIVATE_MEDIA_ROOT": str(private),
         }
