@@ -1,11 +1,17 @@
 #!/usr/bin/env python
-"""Django's command-line utility for Panjereh."""
+"""Django's command-line utility for Panjereh.
+
+With no DATABASE_URL it starts (or reuses) the embedded PostgreSQL before the
+command runs; ``embedded_postgres status|stop|release`` only looks at it.
+"""
 
 import os
 import sys
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
+# Commands that must not start the embedded server to do their work.
+NO_SERVER_COMMANDS = {"embedded_postgres"}
 
 
 def main() -> None:
@@ -13,8 +19,20 @@ def main() -> None:
     # `platform` module can never be shadowed.
     sys.path.append(str(BASE_DIR / "platform"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    if sys.argv[1:2] and sys.argv[1] not in NO_SERVER_COMMANDS:
+        from django.conf import settings
+
+        from config.database import ensure_embedded_server
+
+        try:
+            settings.EMBEDDED_DATABASE  # noqa: B018 - loads the settings
+        except ImproperlyConfigured:
+            pass  # execute_from_command_line reports it
+        else:
+            ensure_embedded_server(settings)
     execute_from_command_line(sys.argv)
 
 

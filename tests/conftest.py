@@ -55,6 +55,16 @@ JPEG = make_image("jpg")
 _numbers = itertools.count(1)
 
 
+def pytest_configure(config):
+    """Start (or reuse) the embedded PostgreSQL before pytest-django creates the test
+    database; the settings only describe it (config.database)."""
+    if config.option.help or config.option.version:
+        return
+    from config.database import ensure_embedded_server
+
+    ensure_embedded_server()
+
+
 @pytest.fixture(autouse=True)
 def _public_schema_between_tests():
     connection.set_schema_to_public()

