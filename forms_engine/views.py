@@ -24,7 +24,7 @@ from tenants.clients import client_address
 
 from .forms import RequestForm
 
-logger = logging.getLogger("panjereh.uploads")
+logger = logging.getLogger("panjereh." + __name__)
 
 
 def _token(request) -> uuid.UUID:

@@ -20,7 +20,7 @@ from .backends import get_backend
 from .documents import build_document
 from .models import IndexTask
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("panjereh." + __name__)
 
 
 def _page_url(agency: Agency, page) -> str:

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("panjereh." + __name__)
 
 
 class SmsError(Exception):

@@ -11,7 +11,7 @@ from .constants import MAX_ATTEMPTS, SmsStatus
 from .gateways import get_gateway
 from .models import SmsMessage
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("panjereh." + __name__)
 
 
 def queue_sms(mobile: str, text: str, *, request=None) -> SmsMessage | None:

@@ -41,7 +41,7 @@ from .models import (
 from .storage import document_path, private_storage
 from .working_days import promised_date, working_days_between
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("panjereh." + __name__)
 
 
 @dataclass(frozen=True)
