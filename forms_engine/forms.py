@@ -38,9 +38,12 @@ class DocumentField(forms.FileField):
         super().__init__(**kwargs)
 
     def _too_large(self) -> ValidationError:
+        from themes.templatetags.persian import fa_digits
+
+        size = fa_digits(f"{self.document.max_size_mb.normalize():f}")
         return ValidationError(
             _("«%(title)s» may be at most %(size)s MB.")
-            % {"title": self.document.title, "size": self.document.max_size_mb.normalize()},
+            % {"title": self.document.title, "size": size},
             code="document_size",
         )
 

@@ -34,9 +34,11 @@ def clean_file_title(name: str) -> str:
 
 
 def _too_large(name: str) -> ValidationError:
+    from themes.templatetags.persian import fa_digits
+
     return ValidationError(
         _("«%(name)s» is larger than %(size)s MB.")
-        % {"name": clean_file_title(name), "size": MAX_ATTACHMENT_MB},
+        % {"name": clean_file_title(name), "size": fa_digits(MAX_ATTACHMENT_MB)},
         code="attachment_size",
     )
 
