@@ -183,5 +183,7 @@ def test_national_administrators_see_the_sms_outbox_but_cannot_edit_it(setting, 
     message = SmsMessage.objects.get()
 
     assert "09121234567" in listing and "gateway unavailable" in listing
-    assert client.get(f"/admin/sms_outbox/edit/{message.pk}/").status_code in {302, 403}
-    assert client.get("/admin/sms_outbox/new/").status_code in {302, 403}
+    # Wagtail turns a refused permission into a redirect to the dashboard.
+    for path in (f"/admin/sms_outbox/edit/{message.pk}/", "/admin/sms_outbox/new/"):
+        response = client.get(path)
+        assert (response.status_code, response["Location"]) == (302, "/admin/"), path

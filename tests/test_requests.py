@@ -3,15 +3,21 @@
 import datetime
 import re
 
+import jdatetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from django_tenants.utils import schema_context
 
+from catalog_pages.models import ServicePage
 from service_requests.models import PendingUpload, RequestDocument, ServiceRequest
 from service_requests.storage import private_storage
-from service_requests.working_days import add_working_days
+from service_requests.working_days import add_working_days, promised_date
 
 from .conftest import PDF, PNG, form_url
 
+PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+JALALI_MONTHS = "فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند".split()
 FATHER, MOTHER = "0084575948", "0499370899"
 
 
@@ -191,14 +197,25 @@ def test_receipt_shows_code_documents_and_promised_jalali_date(agency_client, cl
     receipt = agency_client.get(response["Location"]).content.decode()
     request = ServiceRequest.objects.get()
 
-    assert request.tracking_code[:4].translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")) in receipt
+    assert request.tracking_code[:4].translate(PERSIAN_DIGITS) in receipt
     assert "گواهی ولادت بیمارستان" in receipt and "تصویر کارت ملی پدر و مادر" in receipt
-    assert request.promised_on > request.submitted_at.date()
+    # Due after the service's working days (Fridays and holidays skipped), in Jalali.
+    with schema_context(request.agency.schema_name):
+        duration = ServicePage.objects.get(
+            translation_key=request.service_key, locale__language_code="fa"
+        ).duration_days
+    assert duration > 0
+    expected = promised_date(timezone.localdate(request.submitted_at), duration)
+    assert request.promised_on == expected
+    shown = jdatetime.date.fromgregorian(date=expected)
+    jalali = f"{shown.day} {JALALI_MONTHS[shown.month - 1]} {shown.year}".translate(PERSIAN_DIGITS)
+    assert f"<dd>{jalali}</dd>" in receipt
 
     tracked = (
         client_for("localhost").get("/track/", {"code": request.tracking_code}).content.decode()
     )
-    assert "ثبت ولادت و صدور شناسنامه" in tracked and "ثبت شد" in tracked or "Submitted" in tracked
+    assert "ثبت ولادت و صدور شناسنامه" in tracked
+    assert "ثبت شد" in tracked  # the status, in Persian
     assert (
         "0084575948" not in tracked and "آرش" not in tracked
     )  # the public status shows nothing personal
