@@ -1,1 +1,3 @@
-"""The cross-agency service search index (not built yet)."""
+"""The single window's search: one index of every agency's services in the public schema,
+kept in step by an outbox, with Persian normalisation, typo correction, synonyms and
+suggestions, on PostgreSQL or Elasticsearch."""

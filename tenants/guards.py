@@ -1,9 +1,9 @@
 """Which screens answer where, and to whom: one guard for every view, viewset, hook and API.
 
 Screens over public-schema tables (the agency registry, holidays, synonyms, the SMS
-outbox and, later, national reports) answer only on the national portal's host and
-only to national roles; on an agency's host they do not exist (404). Agency screens
-answer only on the agency's own host. Menu items ask the same questions, so what a
+outbox) answer only on the national portal's host and only to national roles; on an
+agency's host they do not exist (404). Agency screens answer only on the agency's own
+host. Menu items ask the same questions, so what a
 person sees and what answers them never differ.
 """
 

@@ -11,7 +11,7 @@ from service_requests import views as request_views
 urlpatterns = [
     # Wagtail's deliberate error page ("failwhale") would let any staff member raise 500s.
     path("admin/failwhale/", portal_views.not_found),
-    # National administrators: agency registry, onboarding, later reports.
+    # National administrators: agency registry and onboarding, holidays, synonyms, SMS outbox.
     path("admin/", include(wagtailadmin_urls)),
     path("api/v1/search", search_views.search_api, name="search_api"),
     path("api/v1/search/suggest", search_views.suggest_api, name="search_suggest_api"),

@@ -1,5 +1,7 @@
-"""The shared request backend (public schema): requests, tracking codes, status history.
+"""The shared request backend (public schema): every agency's requests to one set of tables.
 
-Only the tracking-code scheme exists so far; models, submission and the staff
-inbox come with the online-requests issue.
+Submission with its checked documents, tracking codes, the public status and the
+citizen's conversation with the agency, the staff inbox and its workflow (steps,
+extensions, the answer and its verification code), and working days and official
+holidays for promised dates.
 """

@@ -27,9 +27,9 @@ PUBLIC_PORT = env_str("PUBLIC_PORT", "")
 PUBLIC_SCHEME = env_str("PUBLIC_SCHEME", "http")
 
 # --- Applications -----------------------------------------------------------------
-# The public schema: the national portal, the agency registry and (later) the shared
-# request/tracking backend and the cross-agency search index. Wagtail is here too,
-# because national administrators work in the Wagtail admin of the public schema.
+# The public schema: the national portal, the agency registry, the shared request and
+# tracking backend, the SMS outbox and the cross-agency search index. Wagtail is here
+# too, because national administrators work in the Wagtail admin of the public schema.
 WAGTAIL_APPS = [
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -211,7 +211,7 @@ WAGTAILADMIN_BASE_URL = f"{PUBLIC_SCHEME}://{BASE_DOMAIN}"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "jpg", "jpeg", "png"]
 
-# --- External services (used by later features; configured here so they are in one place)
+# --- External services: search on Elasticsearch when set (search.backends) ---------------
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "")
 
 # --- Background work ------------------------------------------------------------------
