@@ -25,7 +25,7 @@ def main() -> None:
     if sys.argv[1:2] and sys.argv[1] not in NO_SERVER_COMMANDS:
         from django.conf import settings
 
-        from config.database import ensure_embedded_server
+        from tenants.embedded_server import ensure_embedded_server
 
         try:
             settings.EMBEDDED_DATABASE  # noqa: B018 - loads the settings

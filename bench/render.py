@@ -60,7 +60,7 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     import django
 
-    from config.database import ensure_embedded_server
+    from tenants.embedded_server import ensure_embedded_server
 
     ensure_embedded_server()  # the embedded server, unless DATABASE_URL is set
     django.setup()

@@ -22,7 +22,7 @@ def setup_scratch_database(name: str) -> dict:
     import psycopg
     from django.conf import settings
 
-    from config.database import ensure_embedded_server
+    from tenants.embedded_server import ensure_embedded_server
 
     ensure_embedded_server(settings)  # the embedded server, unless DATABASE_URL is set
     db = settings.DATABASES["default"]

@@ -57,10 +57,10 @@ _numbers = itertools.count(1)
 
 def pytest_configure(config):
     """Start (or reuse) the embedded PostgreSQL before pytest-django creates the test
-    database; the settings only describe it (config.database)."""
+    database; the settings only describe it (tenants.embedded_server)."""
     if config.option.help or config.option.version:
         return
-    from config.database import ensure_embedded_server
+    from tenants.embedded_server import ensure_embedded_server
 
     ensure_embedded_server()
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from config.database import embedded_socket_dir
+from tenants.embedded_server import embedded_socket_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 

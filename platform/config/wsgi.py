@@ -16,7 +16,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
-from config.database import ensure_embedded_server  # noqa: E402
+from tenants.embedded_server import ensure_embedded_server  # noqa: E402
 
 ensure_embedded_server()
 application = get_wsgi_application()

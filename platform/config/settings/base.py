@@ -137,7 +137,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 # --- Database ----------------------------------------------------------------------
 # Described here, never started here: with no DATABASE_URL, the embedded server under
 # VAR_DIR/pg (EMBEDDED_DATABASE) is started by the entry points (manage.py, config.wsgi,
-# the test session, the benches) through config.database.ensure_embedded_server.
+# the test session, the benches) through tenants.embedded_server.ensure_embedded_server.
 _database_url = env_str("DATABASE_URL", "")
 # PANJEREH_DATABASE_NAME points the same server at another database (benchmarks).
 _database_name = env_str("PANJEREH_DATABASE_NAME", "")

@@ -6,7 +6,11 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from config.database import embedded_data_dir, embedded_server_status, stop_embedded_server
+from tenants.embedded_server import (
+    embedded_data_dir,
+    embedded_server_status,
+    stop_embedded_server,
+)
 
 
 class Command(BaseCommand):
