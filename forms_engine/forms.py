@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog_pages.constants import FormFieldType
+from persian.dates import fa_digits
 from persian.fields import (
     JalaliDateField,
     MobileField,
@@ -38,8 +39,6 @@ class DocumentField(forms.FileField):
         super().__init__(**kwargs)
 
     def _too_large(self) -> ValidationError:
-        from themes.templatetags.persian import fa_digits
-
         size = fa_digits(f"{self.document.max_size_mb.normalize():f}")
         return ValidationError(
             _("«%(title)s» may be at most %(size)s MB.")

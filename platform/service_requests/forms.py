@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from persian.dates import fa_digits
 from persian.digits import ASCII_DIGITS, to_ascii_digits
 from persian.fields import DigitsIntegerField, JalaliDateField
 
@@ -34,8 +35,6 @@ def clean_file_title(name: str) -> str:
 
 
 def _too_large(name: str) -> ValidationError:
-    from themes.templatetags.persian import fa_digits
-
     return ValidationError(
         _("«%(name)s» is larger than %(size)s MB.")
         % {"name": clean_file_title(name), "size": fa_digits(MAX_ATTACHMENT_MB)},
