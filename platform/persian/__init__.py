@@ -1,1 +1,2 @@
-"""Persian text primitives shared by every layer (digits); depends on nothing of ours."""
+"""Persian text primitives shared by every layer: digits, search normalisation, Jalali
+dates and Persian numbers, validators and form fields; depends on nothing of ours."""
