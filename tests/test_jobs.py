@@ -38,6 +38,17 @@ JOBS_URL = "/admin/background_jobs/"
 
 
 @pytest.mark.django_db
+def test_migrate_schemas_puts_procrastinates_tables_in_the_public_schema_only(onboard):
+    agency = onboard().agency
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT to_regclass('public.procrastinate_jobs'), to_regclass(%s)",
+            [f'"{agency.schema_name}".procrastinate_jobs'],
+        )
+        assert cursor.fetchone() == ("procrastinate_jobs", None)
+
+
+@pytest.mark.django_db
 def test_a_job_deferred_in_a_rolled_back_transaction_is_never_run():
     job_tasks.SEEN.clear()
     with pytest.raises(RuntimeError), transaction.atomic():
