@@ -38,12 +38,13 @@ run: install var/secret_key
 	@$(RUN_ENV) $(MANAGE) seed_demo
 	@echo "Serving on port $(PORT) with granian, 2 workers, and a job worker (Ctrl-C stops them)…"
 	@# granian's flags are in platform/config/serving.py (also used by tests and benches).
-	@# The job worker (procrastinate, every queue, 4 jobs at once) finishes its jobs on
-	@# SIGTERM, for at most 10 s. granian's workers die without their exit hooks: release
-	@# the embedded server after.
+	@# The job worker (procrastinate, every queue, 4 jobs at once) finishes its jobs on the
+	@# first SIGINT, for at most 10 s (Ctrl-C reaches it too; as a background job it then
+	@# ignores a second one). granian's workers die without their exit hooks: release the
+	@# embedded server after.
 	@$(RUN_ENV) $(MANAGE) procrastinate worker $(JOB_WORKER_FLAGS) & worker=$$!; \
 		trap 'true' INT TERM; $(RUN_ENV) $(PY) -m config.serving --port $(PORT); \
-		kill -TERM $$worker; wait $$worker; \
+		kill -INT $$worker; wait $$worker; \
 		$(RUN_ENV) $(MANAGE) embedded_postgres release
 
 test: install lint browser
