@@ -8,6 +8,8 @@ PORT ?= 8000
 # What `make run` serves is what we ship: production settings, granian, whitenoise.
 RUN_ENV := DJANGO_SETTINGS_MODULE=config.settings.production HTTPS=false PUBLIC_PORT=$(PORT) \
 	SECRET_KEY="$$(cat var/secret_key)" TRACKING_KEY="$$(cat var/tracking_key)" PYTHONPATH=platform
+# Background jobs: one procrastinate worker beside granian (README: Background jobs).
+JOB_WORKER_FLAGS := --concurrency 4 --shutdown-graceful-timeout 10
 TEMPLATES := $(shell git ls-files '*.html' 2>/dev/null)
 
 .PHONY: install run test browser lint format migrate demo bench db-stop messages clean
@@ -34,12 +36,15 @@ run: install var/secret_key
 	@$(RUN_ENV) $(MANAGE) migrate_schemas --noinput --verbosity 0
 	@$(RUN_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
 	@$(RUN_ENV) $(MANAGE) seed_demo
-	@echo "Serving on port $(PORT) with granian, 2 workers, and a background worker (Ctrl-C stops them)…"
+	@echo "Serving on port $(PORT) with granian, 2 workers, and a job worker (Ctrl-C stops them)…"
 	@# granian's flags are in platform/config/serving.py (also used by tests and benches).
-	@# granian's workers die without their exit hooks: release the embedded server after.
-	@$(RUN_ENV) $(MANAGE) run_worker & worker=$$!; \
+	@# The job worker (procrastinate, every queue, 4 jobs at once) finishes its jobs on the
+	@# first SIGINT, for at most 10 s (Ctrl-C reaches it too; as a background job it then
+	@# ignores a second one). granian's workers die without their exit hooks: release the
+	@# embedded server after.
+	@$(RUN_ENV) $(MANAGE) procrastinate worker $(JOB_WORKER_FLAGS) & worker=$$!; \
 		trap 'true' INT TERM; $(RUN_ENV) $(PY) -m config.serving --port $(PORT); \
-		kill -TERM $$worker; wait $$worker; \
+		kill -INT $$worker; wait $$worker; \
 		$(RUN_ENV) $(MANAGE) embedded_postgres release
 
 test: install lint browser

@@ -95,31 +95,3 @@ class QueryLog(models.Model):
 
     def __str__(self) -> str:
         return self.query
-
-
-class IndexTask(models.Model):
-    """A service whose index entries must be brought up to date: a transactional outbox.
-
-    Written in the same transaction as the publish, unpublish, move or delete
-    that made it necessary, so a change is never lost even if indexing fails or
-    the process dies; ``search.services.process_index_queue`` works it off and
-    retries with a growing delay.
-    """
-
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
-    translation_key = models.UUIDField()
-    queued_at = models.DateTimeField()
-    available_at = models.DateTimeField()
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["agency", "translation_key"], name="one_task_per_service"
-            )
-        ]
-        indexes = [models.Index(fields=["available_at"], name="index_task_available")]
-
-    def __str__(self) -> str:
-        return f"{self.agency_id}/{self.translation_key}"

@@ -1,24 +1,22 @@
 """Writes to the search index: keep it in step with what agencies publish.
 
 Publishing, unpublishing, moving, deleting and translating a service queue a
-re-index of that service (an ``IndexTask`` written in the same transaction);
-it is worked off after the commit, never before: a rolled back publish must
-not show up in search. ``rebuild_index`` recreates it all.
+re-index of that service (a job deferred in the same transaction); it is done
+after the commit, never before: a rolled back publish must not show up in
+search. ``rebuild_index`` recreates it all.
 """
 
 import logging
-from datetime import timedelta
 
 from django.db import connection, transaction
-from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from catalog_pages.catalog_format.convert import export_service
+from tenants import jobs
 from tenants.models import Agency
 
 from .backends import get_backend
 from .documents import build_document
-from .models import IndexTask
 
 logger = logging.getLogger("panjereh." + __name__)
 
@@ -71,77 +69,64 @@ def index_service(agency: Agency, translation_key) -> int:
     return len(documents)
 
 
+def _index_lock(schema: str, translation_key) -> str:
+    return f"search-index:{schema}:{translation_key}"
+
+
+# With a backend that indexes right after the commit, the job is only a safety net
+# (should the process die between the commit and the indexing): it waits this long.
+SAFETY_NET_SECONDS = 60
+
+
 def index_service_later(translation_key) -> None:
     """Queue a re-index of one service; called from page signals inside the agency's schema.
 
-    The task row is written in the caller's transaction, so a rolled-back
-    publish queues nothing and a committed one is never forgotten. After the
-    commit, a backend quick enough to index inline (PostgreSQL) works the task
-    off at once; a slow one (Elasticsearch) leaves it to ``manage.py run_worker``,
-    so the editor's request never waits for it.
+    The job (``search.tasks.index_service``, carrying the agency's schema) is
+    written in the caller's transaction, so a rolled-back publish queues nothing
+    and a committed one is never forgotten; one waits per service at a time (its
+    queueing lock) and two never run at once (its lock). A backend quick enough to
+    index inline (PostgreSQL) indexes right after the commit and cancels the job;
+    with a slow one (Elasticsearch) a worker does it, so the editor's request never
+    waits for it. A failed update is retried with a growing delay.
     """
+    from .tasks import index_service as index_job
+
     schema = connection.schema_name
     if schema == get_public_schema_name():
         return
     agency = Agency.objects.filter(schema_name=schema).first()
     if agency is None:
         return
-    now = timezone.now()
-    IndexTask.objects.bulk_create(
-        [
-            IndexTask(
-                agency=agency, translation_key=translation_key, queued_at=now, available_at=now
-            )
-        ],
-        update_conflicts=True,
-        unique_fields=["agency", "translation_key"],
-        update_fields=["queued_at", "available_at", "attempts", "last_error"],
+    lock = _index_lock(schema, translation_key)
+    quickly = get_backend().indexes_quickly
+    jobs.defer(
+        index_job,
+        translation_key=str(translation_key),
+        lock=lock,
+        queueing_lock=lock,
+        schedule_in={"seconds": SAFETY_NET_SECONDS} if quickly else None,
     )
-    if get_backend().indexes_quickly:
-        transaction.on_commit(
-            lambda: process_index_queue(agency=agency, translation_key=translation_key)
-        )
+    if quickly:
+        transaction.on_commit(lambda: _index_right_away(agency, translation_key, lock))
 
 
-def _retry_delay(attempts: int) -> timedelta:
-    return timedelta(minutes=min(2 ** (attempts - 1), 60))
-
-
-def process_index_queue(*, limit: int = 100, agency=None, translation_key=None) -> int:
-    """Work off due index tasks, one transaction each; returns how many were done.
-
-    Several workers may run at once: each task is locked while it is worked on
-    and skipped by the others. A failure is recorded on the task, which is
-    retried later (after 1, 2, 4 … up to 60 minutes); nothing is lost.
-    """
-    done = 0
+def _index_right_away(agency: Agency, translation_key, lock: str) -> None:
+    try:
+        with transaction.atomic():
+            index_service(agency, translation_key)
+    except Exception:  # any backend failure: the job stays and a worker retries it
+        logger.exception("Indexing %s/%s failed; a worker retries it", agency.slug, translation_key)
+        return
     with schema_context(get_public_schema_name()):
-        for _ in range(limit):
-            with transaction.atomic():
-                due = IndexTask.objects.filter(available_at__lte=timezone.now())
-                if agency is not None:
-                    due = due.filter(agency=agency, translation_key=translation_key)
-                task = (
-                    due.select_for_update(skip_locked=True)
-                    .select_related("agency")
-                    .order_by("available_at", "pk")
-                    .first()
-                )
-                if task is None:
-                    break
-                try:
-                    with transaction.atomic():
-                        index_service(task.agency, task.translation_key)
-                except Exception as error:  # any backend failure: keep the task, retry later
-                    logger.exception("Indexing %s failed", task)
-                    task.attempts += 1
-                    task.available_at = timezone.now() + _retry_delay(task.attempts)
-                    task.last_error = f"{type(error).__name__}: {error}"[:2000]
-                    task.save(update_fields=["attempts", "available_at", "last_error"])
-                else:
-                    task.delete()
-                    done += 1
-    return done
+        jobs.cancel_waiting(lock)
+
+
+def index_service_job(translation_key) -> int:
+    """The job's work, inside the agency's schema: bring one service's entries up to date."""
+    agency = Agency.objects.filter(schema_name=connection.schema_name).first()
+    if agency is None:
+        return 0
+    return index_service(agency, translation_key)
 
 
 def rebuild_index(*, progress=None) -> int:

@@ -49,7 +49,7 @@ def too_many(scope: str, client: str, *, limit: int, window_seconds: int) -> boo
 
 
 def purge_expired_counters() -> int:
-    """Delete counters whose window has passed (run by the worker); returns how many."""
+    """Delete counters whose window has passed (a periodic job); returns how many."""
     with connection.cursor() as cursor:
         cursor.execute(_PURGE)
         return cursor.rowcount

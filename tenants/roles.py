@@ -86,6 +86,9 @@ NATIONAL_ROLES = (
             "service_search.delete_synonymgroup",
             "service_search.view_synonymgroup",
             "notifications.view_smsmessage",
+            # Background jobs: see them, and retry a failed one (console.jobs).
+            "procrastinate.view_procrastinatejob",
+            "procrastinate.change_procrastinatejob",
         ),
     ),
     Role(

@@ -89,6 +89,9 @@ def catalogue(django_db_setup, django_db_blocker):
 
         caches["default"].clear()
         RateCounter.objects.all().delete()
+        # ...and the jobs it deferred (the SMS of the requests it took).
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM public.procrastinate_jobs")
         QueryLog.objects.all().delete()
         Agency.objects.filter(pk=agency.pk).delete()
         ModelLogEntry.objects.filter(action__startswith="panjereh.").delete()

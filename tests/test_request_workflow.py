@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from notifications.gateways import MemoryGateway
 from notifications.models import SmsMessage
-from notifications.services import send_due_sms
 from service_requests import services
 from service_requests.models import MessageAttachment, RequestMessage, ServiceRequest
 from service_requests.storage import private_storage
 from service_requests.working_days import promised_date
 
 from .conftest import PDF
+from .jobs_runner import job_rows, make_due, run_jobs
 
 
 def _upload(name="answer.pdf", content=PDF, title="پاسخ"):
@@ -110,26 +110,46 @@ def test_an_sms_is_queued_at_each_step_and_sent_by_the_worker(setting):
     assert request.tracking_code in texts[0] and "ثبت ولادت" in texts[0]
     assert all(request.tracking_code in text for text in texts)
     assert MemoryGateway.sent == []  # nothing is sent inside the request
+    # One job per message, deferred with it, in the agency's schema.
+    sms_jobs = job_rows(task_name="notifications.tasks.send_sms", status="todo")
+    assert len(sms_jobs) == 3
 
-    assert send_due_sms() == 3
+    run_jobs()
+
     assert [mobile for mobile, _text in MemoryGateway.sent] == ["09121234567"] * 3
     assert SmsMessage.objects.filter(status="sent").count() == 3
+    assert {job.status for job in job_rows(task_name="notifications.tasks.send_sms")} == {
+        "succeeded"
+    }
 
 
 def test_a_failed_sms_is_retried_later_and_finally_given_up(setting):
     MemoryGateway.fail_next = 100
 
-    assert send_due_sms() == 0
+    run_jobs()
     message = SmsMessage.objects.get()
     assert (message.status, message.attempts) == ("pending", 1)
-    assert message.available_at > timezone.now()
     assert "unavailable" in message.last_error
+    (job,) = job_rows(task_name="notifications.tasks.send_sms")
+    # Retried with a growing delay: 2 s, then 4 s, ...
+    assert (job.status, job.attempts) == ("todo", 1)
+    assert job.scheduled_at > timezone.now()
+    run_jobs()
+    assert SmsMessage.objects.get().attempts == 1  # not yet due
 
-    for _ in range(10):
-        SmsMessage.objects.update(available_at=timezone.now())
-        send_due_sms()
+    delays = []
+    for _ in range(20):
+        make_due()
+        run_jobs()
+        job = job_rows(task_name="notifications.tasks.send_sms")[0]
+        if job.status != "todo":
+            break
+        delays.append((job.scheduled_at - timezone.now()).total_seconds())
     message.refresh_from_db()
-    assert (message.status, message.attempts) == ("failed", 8)
+    # Twelve tries (about an hour of waiting), then given up, and its job failed.
+    assert (message.status, message.attempts) == ("failed", 12)
+    assert (job.status, job.attempts) == ("failed", 12)
+    assert delays == sorted(delays) and delays[-1] > 1000
 
 
 def test_a_step_that_is_rolled_back_sends_no_sms(setting):
@@ -172,7 +192,7 @@ def test_national_administrators_see_the_sms_outbox_but_cannot_edit_it(setting, 
     from .conftest import PASSWORD
 
     MemoryGateway.fail_next = 1
-    send_due_sms()
+    run_jobs()
     create_user_in_schema(
         "public", username="national", password=PASSWORD, roles=[NationalRole.ADMINISTRATOR]
     )

@@ -1,10 +1,8 @@
-"""Index updates go through an outbox: never lost, never run before the commit, retried."""
+"""Index updates are jobs: never lost, never run before the commit, retried."""
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -14,7 +12,11 @@ from catalog_pages.services import import_catalogue
 from search import services as search_services
 from search.backends import get_backend
 from search.backends.postgres import PostgresBackend
-from search.models import IndexedService, IndexTask
+from search.models import IndexedService
+
+from .jobs_runner import job_rows, make_due, run_jobs
+
+INDEX = "search.tasks.index_service"
 
 SAMPLE = (
     Path(__file__).resolve().parents[1] / "catalog_pages" / "catalog_format" / "sample-agency.json"
@@ -26,33 +28,49 @@ def _found(query: str) -> list[str]:
 
 
 @pytest.mark.django_db
-def test_a_quick_backend_indexes_right_after_the_commit_and_leaves_no_task(
+def test_a_quick_backend_indexes_right_after_the_commit_and_leaves_no_job(
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         import_catalogue(SAMPLE.read_bytes())
 
     assert "smart-national-id-card" in _found("کارت هوشمند")
-    assert not IndexTask.objects.exists()
+    assert not job_rows(task_name=INDEX)
 
 
 @pytest.mark.django_db
 def test_a_slow_backend_leaves_indexing_to_the_worker(
-    monkeypatch, django_capture_on_commit_callbacks, capsys
+    monkeypatch, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr(PostgresBackend, "indexes_quickly", False)
     with django_capture_on_commit_callbacks(execute=True):
-        import_catalogue(SAMPLE.read_bytes())
+        report = import_catalogue(SAMPLE.read_bytes())
 
-    # The editor's request did no indexing: two services wait in the queue.
+    # The editor's request did no indexing: two jobs wait, in the agency's schema.
     assert not IndexedService.objects.exists()
-    assert IndexTask.objects.count() == 2
+    waiting = job_rows(task_name=INDEX, status="todo")
+    assert len(waiting) == 2
+    assert {job.args["schema"] for job in waiting} == {report.agency.schema_name}
 
-    call_command("run_worker", "--once")
+    run_jobs()
 
     assert "smart-national-id-card" in _found("کارت هوشمند")
-    assert not IndexTask.objects.exists()
-    assert "process_index_queue: 2 done" in capsys.readouterr().out
+    assert {job.status for job in job_rows(task_name=INDEX)} == {"succeeded"}
+
+
+@pytest.mark.django_db
+def test_one_job_waits_per_service_however_often_it_changes(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(PostgresBackend, "indexes_quickly", False)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = import_catalogue(SAMPLE.read_bytes())
+    with schema_context(report.agency.schema_name):
+        page = ServicePage.objects.get(slug="smart-national-id-card", locale__language_code="fa")
+        page.save_revision().publish()
+        page.save_revision().publish()
+
+    assert len(job_rows(task_name=INDEX, status="todo")) == 2
 
 
 @pytest.mark.django_db
@@ -66,18 +84,21 @@ def test_a_failed_index_is_kept_and_retried_later(monkeypatch, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         import_catalogue(SAMPLE.read_bytes())  # the publish itself succeeds
 
-    tasks = list(IndexTask.objects.all())
-    assert len(tasks) == 2
-    assert all(task.attempts == 1 for task in tasks)
-    assert all("search server unreachable" in task.last_error for task in tasks)
-    assert all(task.available_at > timezone.now() for task in tasks)
-    # Not yet due: the worker leaves them alone.
-    assert search_services.process_index_queue() == 0
+    # Indexing right after the commit failed: the jobs stay, and a worker retries them.
+    assert len(job_rows(task_name=INDEX, status="todo")) == 2
+    make_due()
+    run_jobs()
+    jobs = job_rows(task_name=INDEX)
+    assert [(job.status, job.attempts) for job in jobs] == [("todo", 1)] * 2
+    assert all(job.scheduled_at > timezone.now() for job in jobs)
+    run_jobs()  # not yet due: left alone
+    assert [job.attempts for job in job_rows(task_name=INDEX)] == [1, 1]
 
     monkeypatch.setattr(search_services, "index_service", real_index_service)
-    IndexTask.objects.update(available_at=timezone.now() - timedelta(seconds=1))
-    assert search_services.process_index_queue() == 2
+    make_due()
+    run_jobs()
     assert "smart-national-id-card" in _found("کارت هوشمند")
+    assert {job.status for job in job_rows(task_name=INDEX)} == {"succeeded"}
 
 
 @pytest.mark.django_db
@@ -92,5 +113,5 @@ def test_a_rolled_back_unpublish_queues_nothing(django_capture_on_commit_callbac
             ).unpublish()
             raise RuntimeError("the editor's request failed after unpublishing")
 
-    assert not IndexTask.objects.exists()
+    assert not job_rows(task_name=INDEX)
     assert "smart-national-id-card" in _found("کارت هوشمند")

@@ -8,6 +8,7 @@ from wagtail.admin.menu import MenuItem
 from tenants.guards import national_screen_allowed, on_public_schema
 
 from . import views
+from .jobs import RETRY_ACTION, JobViewSet
 
 
 @hooks.register("register_admin_urls")
@@ -40,3 +41,13 @@ def hide_page_explorer_on_national_admin(request, menu_items):
     """The public schema has no pages of its own: agencies' pages live in their schemas."""
     if on_public_schema():
         menu_items[:] = [item for item in menu_items if item.name != "explorer"]
+
+
+@hooks.register("register_admin_viewset")
+def register_jobs():
+    return JobViewSet("background_jobs")
+
+
+@hooks.register("register_log_actions")
+def register_job_log_actions(actions):
+    actions.register_action(RETRY_ACTION, _("Retry a background job"), _("Background job retried"))

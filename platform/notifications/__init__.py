@@ -1,1 +1,1 @@
-"""SMS to citizens through a database outbox: queued with the change, sent by the worker."""
+"""SMS to citizens: recorded with the change, each sent by its own background job."""

@@ -8,5 +8,7 @@ class SmsStatus(models.TextChoices):
     FAILED = "failed", _("Gave up")
 
 
-# After this many failed tries a message is given up (and stays visible to administrators).
-MAX_ATTEMPTS = 8
+# A failed send is tried again after 2, 4, 8 … 2048 seconds (about an hour in all): after
+# this many retries the message is given up, marked failed, and its job stays failed
+# where national administrators see it and can retry it.
+SMS_RETRIES = 11

@@ -1,4 +1,4 @@
-"""SMS gateways behind one small interface; the outbox never knows which one it talks to.
+"""SMS gateways behind one small interface; the sending job never knows which one it talks to.
 
 ``settings.SMS_GATEWAY`` names the class. Kavenegar is the production gateway;
 the logging one is for development, the memory one for tests (the boundary we fake).
@@ -14,12 +14,15 @@ logger = logging.getLogger("panjereh." + __name__)
 
 
 class SmsError(Exception):
-    """The gateway did not take the message; the outbox will try again."""
+    """The gateway did not take the message; its job will try again."""
 
 
 class SmsGateway:
-    def send(self, mobile: str, text: str) -> str:
-        """Hand one message to the provider; returns its message id or raises SmsError."""
+    def send(self, mobile: str, text: str, *, local_id: str = "") -> str:
+        """Hand one message to the provider; returns its message id or raises SmsError.
+
+        ``local_id`` is our message's id: a provider that knows it sends it only once.
+        """
         raise NotImplementedError
 
 
@@ -36,10 +39,12 @@ class KavenegarGateway(SmsGateway):
         self.api = KavenegarAPI(settings.KAVENEGAR_API_KEY, timeout=10)
         self.sender = settings.KAVENEGAR_SENDER
 
-    def send(self, mobile: str, text: str) -> str:
+    def send(self, mobile: str, text: str, *, local_id: str = "") -> str:
         from kavenegar import APIException, HTTPException
 
         params = {"receptor": mobile, "message": text}
+        if local_id:
+            params["localid"] = local_id  # Kavenegar sends one local id only once
         if self.sender:
             params["sender"] = self.sender
         try:
@@ -52,7 +57,7 @@ class KavenegarGateway(SmsGateway):
 class LogGateway(SmsGateway):
     """Development: the message goes to the log instead of a phone."""
 
-    def send(self, mobile: str, text: str) -> str:
+    def send(self, mobile: str, text: str, *, local_id: str = "") -> str:
         logger.info("SMS to %s: %s", mobile, text)
         return ""
 
@@ -63,7 +68,7 @@ class MemoryGateway(SmsGateway):
     sent: list[tuple[str, str]] = []
     fail_next = 0
 
-    def send(self, mobile: str, text: str) -> str:
+    def send(self, mobile: str, text: str, *, local_id: str = "") -> str:
         if MemoryGateway.fail_next:
             MemoryGateway.fail_next -= 1
             raise SmsError("gateway unavailable")

@@ -1,4 +1,8 @@
-"""The SMS outbox (public schema): every text we owe a citizen, and what became of it."""
+"""The SMS record (public schema): every text we owe a citizen, and what became of it.
+
+Each message is sent by its own job (``notifications.tasks.send_sms``), deferred in the
+same transaction as the message.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +26,6 @@ class SmsMessage(models.Model):
         _("status"), max_length=8, choices=SmsStatus.choices, default=SmsStatus.PENDING
     )
     queued_at = models.DateTimeField(_("queued"))
-    available_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(_("tries"), default=0)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     provider_id = models.CharField(max_length=64, blank=True)
@@ -30,7 +33,6 @@ class SmsMessage(models.Model):
 
     class Meta:
         ordering = ["-queued_at", "-pk"]
-        indexes = [models.Index(fields=["status", "available_at"], name="sms_due")]
         verbose_name = _("SMS")
         verbose_name_plural = _("SMS outbox")
 

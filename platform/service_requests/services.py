@@ -165,7 +165,7 @@ PENDING_UPLOAD_HOURS = 24
 
 
 def purge_stale_pending_uploads() -> int:
-    """Remove uploads kept for forms that were never sent (run by the worker)."""
+    """Remove uploads kept for forms that were never sent (a periodic job, at most 500)."""
     from datetime import timedelta
 
     cutoff = timezone.now() - timedelta(hours=PENDING_UPLOAD_HOURS)

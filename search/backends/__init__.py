@@ -49,7 +49,7 @@ class SearchBackend:
     """What every backend does."""
 
     #: Whether indexing one service is quick enough to do right after the
-    #: editor's commit; if not, ``manage.py run_worker`` does it.
+    #: editor's commit; if not, a background job does it (``search.tasks``).
     indexes_quickly = True
 
     def replace(self, agency, translation_key: str, documents: list) -> None:

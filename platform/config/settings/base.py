@@ -71,6 +71,8 @@ SHARED_APPS = [
     "service_requests",
     "notifications",
     "forms_engine",
+    # Background jobs: procrastinate's tables in the public schema (tenants.jobs).
+    "procrastinate.contrib.django",
 ]
 # One schema per agency: its Wagtail site, pages, editors, revisions and uploads.
 TENANT_APPS = [
@@ -214,19 +216,34 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "jpg", "jpeg", "p
 # --- External services: search on Elasticsearch when set (search.backends) ---------------
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "")
 
-# --- Background work ------------------------------------------------------------------
-# Outboxes ``manage.py run_worker`` works off: each is a function that handles what
-# is due and returns how many items it handled.
-WORKER_QUEUES = [
-    "notifications.services.send_due_sms",
-    "search.services.process_index_queue",
-    "service_requests.services.purge_stale_pending_uploads",
-    "tenants.limits.purge_expired_counters",
+# --- Background jobs: procrastinate on the same PostgreSQL (tenants.jobs) ---------------
+# Its tables live in the public schema (the app is in SHARED_APPS); workers are
+# ``manage.py procrastinate worker`` processes, on any machine with the same DATABASE_URL.
+# Every job carries its agency's schema and runs in it (tenants.jobs.task).
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = None
+PROCRASTINATE_IMPORT_PATHS = [
+    "tenants.tasks",
+    "search.tasks",
+    "service_requests.tasks",
+    "notifications.tasks",
 ]
-WORKER_POLL_SECONDS = env_int("WORKER_POLL_SECONDS", 2)
+# A worker records a heartbeat this often; a worker silent for JOBS_STALLED_AFTER_SECONDS
+# is taken for dead, and its running jobs are retried by the others (tenants.tasks,
+# every JOBS_STALLED_CRON).
+JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 10)
+JOBS_STALLED_AFTER_SECONDS = env_int("JOBS_STALLED_AFTER_SECONDS", 60)
+JOBS_STALLED_CRON = "* * * * *"
+# Succeeded and cancelled jobs are forgotten after this many days; failed ones are kept.
+JOBS_KEEP_FINISHED_DAYS = env_int("JOBS_KEEP_FINISHED_DAYS", 7)
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": JOBS_HEARTBEAT_SECONDS,
+    "stalled_worker_timeout": JOBS_STALLED_AFTER_SECONDS,
+}
+# --- end of background jobs -------------------------------------------------------------
+
 KAVENEGAR_API_KEY = env_str("KAVENEGAR_API_KEY", "")
 KAVENEGAR_SENDER = env_str("KAVENEGAR_SENDER", "")
-# Which SMS gateway the outbox uses: Kavenegar once its key is set, else the log.
+# Which SMS gateway the sending job uses: Kavenegar once its key is set, else the log.
 SMS_GATEWAY = env_str(
     "SMS_GATEWAY",
     "notifications.gateways.KavenegarGateway"
