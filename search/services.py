@@ -9,11 +9,12 @@ search. ``rebuild_index`` recreates it all.
 import logging
 
 from django.db import connection, transaction
-from django_tenants.utils import get_public_schema_name, schema_context
+from django_tenants.utils import schema_context
 
 from catalog_pages.catalog_format.convert import export_service
 from tenants import jobs
 from tenants.models import Agency
+from tenants.schemas import in_public_schema, on_public_schema
 
 from .backends import get_backend
 from .documents import build_document
@@ -61,7 +62,7 @@ def index_service(agency: Agency, translation_key) -> int:
     """Bring one service's entries up to date; returns how many are indexed."""
     documents = documents_for(agency, translation_key)
     backend = get_backend()
-    with schema_context(get_public_schema_name()):
+    with in_public_schema():
         if documents:
             backend.replace(agency, str(translation_key), documents)
         else:
@@ -91,9 +92,9 @@ def index_service_later(translation_key) -> None:
     """
     from .tasks import index_service as index_job
 
-    schema = connection.schema_name
-    if schema == get_public_schema_name():
+    if on_public_schema():
         return
+    schema = connection.schema_name
     agency = Agency.objects.filter(schema_name=schema).first()
     if agency is None:
         return
@@ -117,7 +118,7 @@ def _index_right_away(agency: Agency, translation_key, lock: str) -> None:
     except Exception:  # any backend failure: the job stays and a worker retries it
         logger.exception("Indexing %s/%s failed; a worker retries it", agency.slug, translation_key)
         return
-    with schema_context(get_public_schema_name()):
+    with in_public_schema():
         jobs.cancel_waiting(lock)
 
 
@@ -134,7 +135,7 @@ def rebuild_index(*, progress=None) -> int:
     from catalog_pages.models import ServicePage
 
     backend = get_backend()
-    with schema_context(get_public_schema_name()):
+    with in_public_schema():
         backend.clear()
         agencies = list(Agency.objects.order_by("slug"))
     total = 0
@@ -149,7 +150,7 @@ def rebuild_index(*, progress=None) -> int:
             total += index_service(agency, key)
         if progress:
             progress(number, len(agencies), agency.slug, len(keys))
-    with schema_context(get_public_schema_name()):
+    with in_public_schema():
         backend.after_bulk_load()
     return total
 
