@@ -258,3 +258,27 @@ def test_an_agency_administrator_gives_roles_but_cannot_make_a_superuser(agency_
         assert created.user.groups.filter(name=AgencyRole.ADMINISTRATOR).exists()
     assert denied(agency_admin.get("/admin/groups/"))
     assert denied(agency_admin.get(f"/admin/groups/edit/{clerk_group.pk}/"))
+
+
+def test_an_agency_administrator_cannot_take_over_an_operators_account(agency_admin):
+    from tenants.services import create_user_in_schema
+
+    operator = create_user_in_schema(
+        "agency_civil_registration", username="operator", password=PASSWORD, superuser=True
+    )
+
+    assert denied(agency_admin.get(f"/admin/users/edit/{operator.pk}/"))
+    changed = agency_admin.post(
+        f"/admin/users/edit/{operator.pk}/",
+        {
+            "username": "operator",
+            "email": "x@example.org",
+            "password1": "Stolen-pass-42x",
+            "password2": "Stolen-pass-42x",
+            "is_active": "on",
+        },
+    )
+    assert denied(changed)
+    with schema_context("agency_civil_registration"):
+        operator.refresh_from_db()
+        assert operator.check_password(PASSWORD) and operator.email == ""
