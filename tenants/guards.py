@@ -22,8 +22,11 @@ def has_national_role(user, roles=tuple(NationalRole)) -> bool:
         return False
     if user.is_superuser:
         return True
-    names = [str(role) for role in roles]
-    return user.groups.filter(name__in=names).exists()
+    # Asked by every national menu item and view of a request: one query per request.
+    held = getattr(user, "_panjereh_group_names", None)
+    if held is None:
+        held = user._panjereh_group_names = frozenset(user.groups.values_list("name", flat=True))
+    return any(str(role) in held for role in roles)
 
 
 def national_screen_allowed(request, roles=(NationalRole.ADMINISTRATOR,)) -> bool:
