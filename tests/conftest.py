@@ -155,14 +155,23 @@ def setting(db, onboard, tmp_path, settings, client_for):
 
 
 @pytest.fixture
-def national_admin_client(db, client_for):
+def national_client(db, client_for):
+    """A client logged in on the national portal as a new user holding ``role``."""
+
+    def _national(role=NationalRole.ADMINISTRATOR, *, username: str | None = None):
+        username = username or f"national-{next(_numbers)}"
+        create_user_in_schema("public", username=username, password=PASSWORD, roles=[role])
+        client = client_for("localhost")
+        assert client.login(username=username, password=PASSWORD)
+        return client
+
+    return _national
+
+
+@pytest.fixture
+def national_admin_client(national_client):
     """A national administrator (a role, not a superuser) logged in on the national portal."""
-    create_user_in_schema(
-        "public", username="national", password=PASSWORD, roles=[NationalRole.ADMINISTRATOR]
-    )
-    client = client_for("localhost")
-    assert client.login(username="national", password=PASSWORD)
-    return client
+    return national_client(NationalRole.ADMINISTRATOR, username="national")
 
 
 @pytest.fixture

@@ -55,9 +55,8 @@ def test_console_lists_agencies_with_status_and_can_deactivate(national_admin_cl
 
 
 @pytest.mark.django_db
-def test_console_is_closed_to_people_without_the_permission(client_for, db):
+def test_console_is_closed_to_people_without_the_permission(client_for, national_client):
     from tenants.constants import NationalRole
-    from tenants.services import create_user_in_schema
 
     get_user_model().objects.create_user("clerk", password=PASSWORD)
     client = client_for("localhost")
@@ -70,14 +69,7 @@ def test_console_is_closed_to_people_without_the_permission(client_for, db):
     assert response["Location"] == "/admin/login/?next=/admin/agencies/"
 
     # A national role with admin access but not the agencies: back to the dashboard.
-    create_user_in_schema(
-        "public",
-        username="supervisor",
-        password=PASSWORD,
-        roles=[NationalRole.PROVINCIAL_SUPERVISOR],
-    )
-    supervisor = client_for("localhost")
-    assert supervisor.login(username="supervisor", password=PASSWORD)
+    supervisor = national_client(NationalRole.PROVINCIAL_SUPERVISOR)
     response = supervisor.get("/admin/agencies/")
     assert (response.status_code, response["Location"]) == (302, "/admin/")
 

@@ -7,7 +7,7 @@ import pytest
 from service_requests import services
 from service_requests.models import ServiceRequest
 
-from .conftest import PASSWORD, PDF
+from .conftest import PDF
 
 
 def test_staff_see_their_agency_requests_with_documents(setting):
@@ -74,16 +74,10 @@ def test_overdue_requests_are_highlighted_and_filterable(setting):
 
 
 @pytest.mark.django_db
-def test_national_administrators_keep_the_official_holidays(client_for):
+def test_national_administrators_keep_the_official_holidays(national_admin_client):
     from service_requests.models import Holiday
-    from tenants.constants import NationalRole
-    from tenants.services import create_user_in_schema
 
-    create_user_in_schema(
-        "public", username="national", password=PASSWORD, roles=[NationalRole.ADMINISTRATOR]
-    )
-    client = client_for("localhost")
-    assert client.login(username="national", password=PASSWORD)
+    client = national_admin_client
 
     response = client.post(
         "/admin/official_holidays/new/", {"date": "2027-03-21", "title": "نوروز"}

@@ -185,19 +185,12 @@ def test_a_message_whose_file_cannot_be_stored_leaves_nothing_behind(setting):
     assert not private_storage.exists(calls[0])
 
 
-def test_national_administrators_see_the_sms_outbox_but_cannot_edit_it(setting, client_for):
-    from tenants.constants import NationalRole
-    from tenants.services import create_user_in_schema
-
-    from .conftest import PASSWORD
-
+def test_national_administrators_see_the_sms_outbox_but_cannot_edit_it(
+    setting, national_admin_client
+):
     MemoryGateway.fail_next = 1
     run_jobs()
-    create_user_in_schema(
-        "public", username="national", password=PASSWORD, roles=[NationalRole.ADMINISTRATOR]
-    )
-    client = client_for("localhost")
-    assert client.login(username="national", password=PASSWORD)
+    client = national_admin_client
 
     listing = client.get("/admin/sms_outbox/").content.decode()
     message = SmsMessage.objects.get()

@@ -99,14 +99,8 @@ def test_an_agency_admin_cannot_change_the_national_holidays(agency_admin):
     assert not SynonymGroup.objects.exists()
 
 
-def test_a_provincial_supervisor_cannot_keep_holidays_or_read_the_outbox(client_for):
-    from tenants.services import create_user_in_schema
-
-    create_user_in_schema(
-        "public", username="ostan", password=PASSWORD, roles=[NationalRole.PROVINCIAL_SUPERVISOR]
-    )
-    client = client_for("localhost")
-    assert client.login(username="ostan", password=PASSWORD)
+def test_a_provincial_supervisor_cannot_keep_holidays_or_read_the_outbox(national_client):
+    client = national_client(NationalRole.PROVINCIAL_SUPERVISOR)
 
     assert client.get("/admin/").status_code == 200
     # Wagtail answers a permission denied in its admin with a redirect to the dashboard.

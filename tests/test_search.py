@@ -196,18 +196,8 @@ def test_opening_a_result_records_its_position_and_never_redirects_elsewhere(ind
 
 
 @pytest.mark.django_db
-def test_national_administrators_maintain_synonyms_in_the_admin(client_for):
-    from tenants.constants import NationalRole
-    from tenants.services import create_user_in_schema
-
-    create_user_in_schema(
-        "public",
-        username="national",
-        password="national-Admin-passphrase-9",
-        roles=[NationalRole.ADMINISTRATOR],
-    )
-    client = client_for("localhost")
-    assert client.login(username="national", password="national-Admin-passphrase-9")
+def test_national_administrators_maintain_synonyms_in_the_admin(national_admin_client):
+    client = national_admin_client
 
     response = client.post("/admin/search_synonyms/new/", {"phrases": "گواهینامه\nمدرک رانندگی"})
 
