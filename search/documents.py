@@ -8,6 +8,7 @@ benchmark's generated catalogues all share one path.
 from dataclasses import dataclass
 
 from catalog_pages.catalog_format.convert import pick
+from persian.digits import to_ascii_digits
 from persian.text import search_text
 
 
@@ -24,6 +25,10 @@ class ServiceDocument:
     audience: str
     province: str
     unavailable: bool
+    registry_code: str
+    apply_url: str
+    topics: list
+    life_events: list
     title_terms: str
     keyword_terms: str
     summary_terms: str
@@ -43,6 +48,7 @@ def build_document(
     province: str = "",
     unavailable: bool = False,
     keywords_extra: str = "",
+    apply_url: str = "",
 ) -> ServiceDocument:
     """One language's document of a service in the catalogue format."""
     title = pick(service["title"], language)
@@ -65,6 +71,10 @@ def build_document(
         audience=service.get("audience", "citizen"),
         province=province,
         unavailable=unavailable,
+        registry_code=to_ascii_digits(service.get("registry_code", "")).strip(),
+        apply_url=apply_url if service["delivery"] != "in_person" else "",
+        topics=list(service.get("topics", [])),
+        life_events=list(service.get("life_events", [])),
         title_terms=search_text(title),
         keyword_terms=search_text(keywords),
         summary_terms=search_text(summary),

@@ -1,5 +1,6 @@
 """The cross-agency search index (public schema): one row per published service and language."""
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -23,6 +24,12 @@ class IndexedService(models.Model):
     audience = models.CharField(max_length=20)
     province = models.CharField(max_length=32, blank=True)
     unavailable = models.BooleanField(default=False)
+    # The national registry's identifier, as written (digits normalised to ASCII).
+    registry_code = models.CharField(max_length=40, blank=True, db_index=True)
+    # The request form on the agency's site; empty when the service is in person only.
+    apply_url = models.URLField(max_length=500, blank=True)
+    topics = ArrayField(models.SlugField(max_length=80), default=list, blank=True)
+    life_events = ArrayField(models.SlugField(max_length=80), default=list, blank=True)
     # Normalised terms (persian.text.search_text) of each weighted part.
     title_terms = models.TextField()
     keyword_terms = models.TextField(blank=True)

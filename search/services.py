@@ -8,7 +8,9 @@ search. ``rebuild_index`` recreates it all.
 
 import logging
 
+from django.conf import settings
 from django.db import connection, transaction
+from django.urls import reverse
 from django_tenants.utils import schema_context
 
 from catalog_pages.catalog_format.convert import export_service
@@ -24,6 +26,12 @@ logger = logging.getLogger("panjereh." + __name__)
 
 def _page_url(agency: Agency, page) -> str:
     return agency.site_url.rstrip("/") + (page.get_url() or "/")
+
+
+def _form_url(agency: Agency, page) -> str:
+    """The page's request form on the agency's site (ROOT_URLCONF is the agencies' urls)."""
+    path = reverse("request_form", args=[page.pk], urlconf=settings.ROOT_URLCONF)
+    return agency.site_url.rstrip("/") + path
 
 
 def documents_for(agency: Agency, translation_key) -> list:
@@ -53,6 +61,7 @@ def documents_for(agency: Agency, translation_key) -> list:
                     province=agency.province,
                     unavailable=page.unavailable,
                     keywords_extra=page.introduction,
+                    apply_url=_form_url(agency, page),
                 )
             )
         return documents

@@ -31,6 +31,9 @@ class Hit:
     unavailable: bool
     score: float
     highlight: str = ""
+    # The request form, when the service can be applied for online.
+    apply_url: str = ""
+    registry_code: str = ""
 
 
 @dataclass
@@ -43,6 +46,8 @@ class Results:
     total_is_lower_bound: bool = False
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     suggestion: str = ""
+    # When nothing answers the query itself: services near it, shown apart, never as hits.
+    related: list[Hit] = field(default_factory=list)
 
 
 class SearchBackend:

@@ -90,6 +90,10 @@ def index_body() -> dict:
                 "audience": keyword,
                 "province": keyword,
                 "unavailable": {"type": "boolean"},
+                "registry_code": keyword,
+                "apply_url": {"type": "keyword", "index": False},
+                "topics": keyword,
+                "life_events": keyword,
             }
         },
     }
@@ -113,6 +117,10 @@ def document_body(agency, document) -> dict:
         "audience": data["audience"],
         "province": data["province"],
         "unavailable": data["unavailable"],
+        "registry_code": data["registry_code"],
+        "apply_url": data["apply_url"],
+        "topics": data["topics"],
+        "life_events": data["life_events"],
     }
 
 
@@ -272,6 +280,8 @@ class ElasticsearchBackend(SearchBackend):
                 unavailable=hit["_source"]["unavailable"],
                 score=round(hit["_score"] or 0.0, 4),
                 highlight=highlight(hit["_source"]["summary"], query_terms),
+                apply_url=hit["_source"].get("apply_url", ""),
+                registry_code=hit["_source"].get("registry_code", ""),
             )
             for hit in response["hits"]["hits"]
         ]

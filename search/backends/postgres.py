@@ -38,6 +38,8 @@ HIT_FIELDS = (
     "level",
     "delivery",
     "unavailable",
+    "apply_url",
+    "registry_code",
 )
 FACETS = {
     "agency": "agency__slug",
@@ -235,6 +237,8 @@ class PostgresBackend(SearchBackend):
             unavailable=row.unavailable,
             score=round(float(score), 4),
             highlight=highlight(row.summary, query_terms),
+            apply_url=row.apply_url,
+            registry_code=row.registry_code,
         )
 
     @staticmethod
