@@ -98,6 +98,9 @@ class QueryLog(models.Model):
     language = models.CharField(max_length=8)
     result_count = models.PositiveIntegerField()
     clicked_position = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The service opened first (agency and service slugs): the portal's "most used services".
+    clicked_agency = models.SlugField(max_length=63, blank=True)
+    clicked_service = models.SlugField(max_length=80, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     def __str__(self) -> str:

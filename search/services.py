@@ -173,10 +173,13 @@ def log_query(query: str, results):
     )
 
 
-def log_click(log_id, position: int) -> None:
-    """Remember which result (1-based) was opened first for a logged query."""
+def log_click(log_id, position: int, service=None) -> None:
+    """Remember which result (1-based) was opened first for a logged query, and which
+    service it was (an ``IndexedService``), if known."""
     from .models import QueryLog
 
     QueryLog.objects.filter(pk=log_id, clicked_position=None).update(
-        clicked_position=max(1, min(position, 1000))
+        clicked_position=max(1, min(position, 1000)),
+        clicked_agency=service.agency.slug if service else "",
+        clicked_service=service.service_slug if service else "",
     )

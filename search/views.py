@@ -158,11 +158,16 @@ def open_result(request):
 
     target = request.GET.get("to", "")[:500]
     # No URL has control characters (and PostgreSQL refuses a NUL): not found, unasked.
-    if _CONTROL.search(target) or not IndexedService.objects.filter(url=target).exists():
+    service = (
+        None
+        if _CONTROL.search(target)
+        else IndexedService.objects.filter(url=target).select_related("agency").first()
+    )
+    if service is None:
         raise Http404
     # A bigint and a position at most: bigger numbers are no log entry (and never a 500).
     log_id = parse_whole_number(request.GET.get("log", ""), max_digits=18)
     position = parse_whole_number(request.GET.get("position", ""), max_digits=6)
     if log_id is not None and position is not None:
-        services.log_click(log_id, position)
+        services.log_click(log_id, position, service)
     return HttpResponseRedirect(target)

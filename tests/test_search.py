@@ -192,7 +192,11 @@ def test_opening_a_result_records_its_position_and_never_redirects_elsewhere(ind
     assert opened.status_code == 302 and opened["Location"] == "http://police.localhost/passport/"
     assert evil.status_code == 404
     log.refresh_from_db()
-    assert log.clicked_position == 1
+    assert (log.clicked_position, log.clicked_agency, log.clicked_service) == (
+        1,
+        "police",
+        "passport",
+    )
 
 
 @pytest.mark.django_db
