@@ -207,6 +207,7 @@ def _write_home(home, agency: dict, language: str, keys) -> None:
     home.addresses = [
         models.AgencyAddress(
             translation_key=key,
+            sort_order=index,
             title=convert.pick(address["title"], language),
             address=convert.pick(address["address"], language),
             province=address.get("province", ""),
@@ -217,7 +218,7 @@ def _write_home(home, agency: dict, language: str, keys) -> None:
             latitude=address.get("latitude"),
             longitude=address.get("longitude"),
         )
-        for key, address in zip(keys, agency.get("addresses", []), strict=True)
+        for index, (key, address) in enumerate(zip(keys, agency.get("addresses", []), strict=True))
     ]
 
 
@@ -264,6 +265,16 @@ def _sync_service(home, page, service: dict, locales, report: ImportReport) -> s
     return "created" if is_new else "updated"
 
 
+def _numbered(keys: dict, service: dict, key: str):
+    """(position, (translation key, item)) of one list of the file, in the file's order.
+
+    The position is stored as the child's ``sort_order``: Wagtail's Orderable sorts by it,
+    and only the admin's formsets fill it in. Left empty, every row ties and PostgreSQL
+    returns them in whatever order it finds them on disk.
+    """
+    return enumerate(zip(keys[key], service.get(key, []), strict=True))
+
+
 def _write_service(page, service: dict, language: str, keys: dict) -> None:
     def t(value):
         return convert.pick(value, language)
@@ -292,6 +303,7 @@ def _write_service(page, service: dict, language: str, keys: dict) -> None:
     page.steps = [
         models.ServiceStep(
             translation_key=key,
+            sort_order=index,
             title=t(step["title"]),
             description=t(step.get("description")),
             duration_days=step.get("duration_days"),
@@ -299,11 +311,12 @@ def _write_service(page, service: dict, language: str, keys: dict) -> None:
             in_person=step["in_person"],
             notify_sms=step["notify_sms"],
         )
-        for key, step in zip(keys["steps"], service.get("steps", []), strict=True)
+        for index, (key, step) in _numbered(keys, service, "steps")
     ]
     page.documents = [
         models.ServiceDocument(
             translation_key=key,
+            sort_order=index,
             slug=document["slug"],
             title=t(document["title"]),
             description=t(document.get("description")),
@@ -312,44 +325,53 @@ def _write_service(page, service: dict, language: str, keys: dict) -> None:
             formats=document["formats"],
             max_size_mb=document["max_size_mb"],
         )
-        for key, document in zip(keys["documents"], service.get("documents", []), strict=True)
+        for index, (key, document) in _numbered(keys, service, "documents")
     ]
     page.fees = [
         models.ServiceFee(
             translation_key=key,
+            sort_order=index,
             title=t(fee["title"]),
             amount_rials=fee["amount_rials"],
             legal_basis=t(fee.get("legal_basis")),
             payable_online=fee["payable_online"],
         )
-        for key, fee in zip(keys["fees"], service.get("fees", []), strict=True)
+        for index, (key, fee) in _numbered(keys, service, "fees")
     ]
     page.laws = [
         models.ServiceLaw(
             translation_key=key,
+            sort_order=index,
             title=t(law["title"]),
             reference=law.get("reference", ""),
             approved_on=law.get("approved_on"),
             url=law.get("url", ""),
         )
-        for key, law in zip(keys["laws"], service.get("laws", []), strict=True)
+        for index, (key, law) in _numbered(keys, service, "laws")
     ]
     page.faqs = [
-        models.ServiceFAQ(translation_key=key, question=t(faq["question"]), answer=t(faq["answer"]))
-        for key, faq in zip(keys["faqs"], service.get("faqs", []), strict=True)
+        models.ServiceFAQ(
+            translation_key=key,
+            sort_order=index,
+            question=t(faq["question"]),
+            answer=t(faq["answer"]),
+        )
+        for index, (key, faq) in _numbered(keys, service, "faqs")
     ]
     page.inquiries = [
         models.ServiceInquiry(
             translation_key=key,
+            sort_order=index,
             title=t(inquiry["title"]),
             from_agency=inquiry["from_agency"],
             electronic=inquiry["electronic"],
         )
-        for key, inquiry in zip(keys["inquiries"], service.get("inquiries", []), strict=True)
+        for index, (key, inquiry) in _numbered(keys, service, "inquiries")
     ]
     page.form_fields = [
         models.ServiceFormField(
             translation_key=key,
+            sort_order=index,
             name=form_field["name"],
             label=t(form_field["label"]),
             help=t(form_field.get("help")),
@@ -358,7 +380,7 @@ def _write_service(page, service: dict, language: str, keys: dict) -> None:
             choices="\n".join(t(choice) for choice in form_field.get("choices", [])),
             max_length=form_field.get("max_length"),
         )
-        for key, form_field in zip(keys["form_fields"], service.get("form_fields", []), strict=True)
+        for index, (key, form_field) in _numbered(keys, service, "form_fields")
     ]
 
 

@@ -1,0 +1,230 @@
+"""Importing catalogues: every list keeps the file's order from the first import on."""
+
+import importlib
+import json
+from pathlib import Path
+
+import pytest
+from django.apps import apps as django_apps
+from django.db import connection
+from django_tenants.utils import schema_context
+from wagtail.models import Revision
+
+from catalog_pages import models
+from catalog_pages.catalog_format.convert import canonical_service, dumps
+from catalog_pages.selectors import export_catalogue
+from catalog_pages.services import import_catalogue
+
+from .conftest import form_url
+
+SAMPLE = (
+    Path(__file__).resolve().parents[1] / "catalog_pages" / "catalog_format" / "sample-agency.json"
+)
+
+
+def sample() -> dict:
+    return json.loads(SAMPLE.read_text(encoding="utf-8"))
+
+
+def raw(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False)
+
+
+def text(fa: str, en: str | None = None) -> dict:
+    return {"fa": fa, **({"en": en} if en else {})}
+
+
+# --- order ------------------------------------------------------------------------------
+
+# Form fields of every type, in reverse alphabetical order of their names.
+FIELDS = [
+    ("zip_code", "postal_code", "کد پستی"),
+    ("yes_consent", "checkbox", "رضایت"),
+    ("x_notes", "textarea", "توضیحات"),
+    ("weight", "number", "وزن"),
+    ("vehicle", "choice", "خودرو"),
+    ("user_email", "email", "رایانامه"),
+    ("tax_id", "text", "شناسه مالیاتی"),
+    ("spouse_id", "national_id", "کد ملی همسر"),
+    ("phone", "mobile", "همراه"),
+    ("date_of_birth", "jalali_date", "تاریخ تولد"),
+]
+# An optional document first, required ones after, neither alphabetical nor by requirement.
+DOCUMENTS = [
+    ("m-optional-letter", False, "مدرک م: نامه اختیاری"),
+    ("z-passport", True, "مدرک ی: گذرنامه"),
+    ("b-photo", True, "مدرک ب: عکس"),
+    ("a-old-card", False, "مدرک الف: کارت قدیمی"),
+]
+
+
+def unordered_catalogue() -> dict:
+    """The sample, its first service's lists in orders no sort would produce."""
+    data = sample()
+    data["agency"]["addresses"] = [
+        {"title": text("دفتر ی", "Office Y"), "address": text("نشانی ی")},
+        {"title": text("دفتر الف"), "address": text("نشانی الف")},
+        {"title": text("دفتر م", "Office M"), "address": text("نشانی م")},
+    ]
+    service = data["services"][0]
+    service["desk_modes"] = ["on_the_spot", "information", "intake"]
+    service["keywords"] = ["هوشمند", "کارت ملی", "الف"]
+    service["topics"] = ["identity", "civil-status"]
+    service["steps"] = [
+        {"title": text(title), "duration_days": days}
+        for title, days in (("گام زیتون", 3), ("گام انار", 1), ("گام گردو", 2))
+    ]
+    service["documents"] = [
+        {"slug": slug, "title": text(title), "required": required, "formats": ["png", "pdf"]}
+        for slug, required, title in DOCUMENTS
+    ]
+    service["fees"] = [
+        {"title": text("هزینه زیتون"), "amount_rials": 900},
+        {"title": text("هزینه انار"), "amount_rials": 100},
+        {"title": text("هزینه گردو"), "amount_rials": 500},
+    ]
+    service["laws"] = [{"title": text(f"قانون {letter}")} for letter in ("زیتون", "انار", "گردو")]
+    service["faqs"] = [
+        {"question": text(f"پرسش {letter}؟"), "answer": text(f"پاسخ {letter}")}
+        for letter in ("زیتون", "انار", "گردو")
+    ]
+    service["inquiries"] = [
+        {"title": text(f"استعلام {letter}"), "from_agency": f"دستگاه {letter}"}
+        for letter in ("زیتون", "انار", "گردو")
+    ]
+    service["form_fields"] = [
+        {
+            "name": name,
+            "label": text(label, name.replace("_", " ").title() if index % 3 == 0 else None),
+            "type": kind,
+            **(
+                {"choices": [text("وانت"), text("سواری", "Car"), text("اتوبوس")]}
+                if kind == "choice"
+                else {}
+            ),
+        }
+        for index, (name, kind, label) in enumerate(FIELDS)
+    ]
+    return data
+
+
+CHILD_TABLES = [
+    model._meta.db_table
+    for model in (
+        models.AgencyAddress,
+        models.ServiceStep,
+        models.ServiceDocument,
+        models.ServiceFee,
+        models.ServiceLaw,
+        models.ServiceFAQ,
+        models.ServiceInquiry,
+        models.ServiceFormField,
+    )
+]
+
+
+def reverse_storage_order(agency) -> None:
+    """Rewrite every package row, last first: PostgreSQL then keeps them in reverse order
+    on disk, as updates, deletions and vacuums do to real tables. What citizens see must
+    not change."""
+    with schema_context(agency.schema_name), connection.cursor() as cursor:
+        for table in CHILD_TABLES:
+            cursor.execute(f"SELECT id FROM {table} ORDER BY id DESC")  # noqa: S608
+            for (row_id,) in cursor.fetchall():
+                cursor.execute(f"UPDATE {table} SET id = id WHERE id = %s", [row_id])  # noqa: S608
+
+
+def positions(html: str, needles) -> list[int]:
+    found = [html.find(needle) for needle in needles]
+    assert -1 not in found, [n for n, f in zip(needles, found, strict=True) if f == -1]
+    return found
+
+
+def in_order(html: str, needles) -> bool:
+    found = positions(html, needles)
+    return found == sorted(found)
+
+
+def package_state(agency):
+    """Every revision and every package row's id, in the order the site lists them."""
+    with schema_context(agency.schema_name):
+        page = models.ServicePage.objects.get(
+            slug="smart-national-id-card", locale__language_code="fa"
+        )
+        return (
+            Revision.objects.count(),
+            [(field.pk, field.name) for field in page.form_fields.all()],
+            [(document.pk, document.slug) for document in page.documents.all()],
+        )
+
+
+@pytest.mark.django_db
+def test_every_list_keeps_the_files_order_from_the_first_import(client_for):
+    data = unordered_catalogue()
+    report = import_catalogue(raw(data))
+    assert report.ok, report.errors
+    agency = report.agency
+    reverse_storage_order(agency)
+    site = client_for(agency.hostname)
+
+    form = site.get(form_url("smart-national-id-card")).content.decode()
+    assert in_order(form, [f'name="field_{name}"' for name, _kind, _label in FIELDS])
+    assert in_order(form, [f'name="document_{slug}"' for slug, _required, _title in DOCUMENTS])
+    assert in_order(form, ['value="وانت"', 'value="سواری"', 'value="اتوبوس"'])
+
+    page = site.get("/smart-national-id-card/").content.decode()
+    service = data["services"][0]
+    for key, title in (
+        ("steps", "title"),
+        ("documents", "title"),
+        ("fees", "title"),
+        ("laws", "title"),
+        ("faqs", "question"),
+        ("inquiries", "title"),
+    ):
+        assert in_order(page, [item[title]["fa"] for item in service[key]]), key
+    home = site.get("/").content.decode()
+    assert in_order(home, [address["title"]["fa"] for address in data["agency"]["addresses"]])
+
+    # The export is the file, list by list.
+    exported = export_catalogue(agency)
+    assert exported["services"][0] == canonical_service(service)
+    assert [a["title"] for a in exported["agency"]["addresses"]] == [
+        a["title"] for a in data["agency"]["addresses"]
+    ]
+
+    # Rows imported before the fix have no position: the migration numbers them by id.
+    with schema_context(agency.schema_name), connection.cursor() as cursor:
+        for table in CHILD_TABLES:
+            cursor.execute(f"UPDATE {table} SET sort_order = NULL")  # noqa: S608
+    reverse_storage_order(agency)
+    migration = importlib.import_module("catalog_pages.migrations.0003_number_imported_children")
+    with schema_context(agency.schema_name), connection.schema_editor() as editor:
+        migration.number_children(django_apps, editor)
+    assert export_catalogue(agency) == exported
+
+
+@pytest.mark.django_db
+def test_reimporting_is_a_no_op_and_an_export_moves_to_an_empty_agency_unchanged():
+    data = unordered_catalogue()
+    agency = import_catalogue(raw(data)).agency
+    reverse_storage_order(agency)
+    first_export = dumps(export_catalogue(agency))
+    before = package_state(agency)
+
+    again = import_catalogue(raw(data))
+
+    assert again.ok and not again.changed
+    assert sorted(again.unchanged) == ["birth-registration", "smart-national-id-card"]
+    assert package_state(agency) == before  # no new revision, same rows in the same order
+    assert dumps(export_catalogue(agency)) == first_export
+
+    # export → import into an empty agency → export: the same JSON.
+    moved = json.loads(first_export)
+    moved["agency"]["slug"] = "civil-registration-copy"
+    copied = import_catalogue(raw(moved))
+    assert copied.ok, copied.errors
+    reverse_storage_order(copied.agency)
+    second = json.loads(dumps(export_catalogue(copied.agency)))
+    second["agency"]["slug"] = "civil-registration"
+    assert dumps(second) == first_export
