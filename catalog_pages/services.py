@@ -42,6 +42,8 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     unpublished: list[str] = field(default_factory=list)
     drafts: dict[str, list[str]] = field(default_factory=dict)
+    # Agencies already here that named this one as their parent, linked by this import.
+    linked_children: list[str] = field(default_factory=list)
     dry_run: bool = False
 
     @property
@@ -73,44 +75,70 @@ def import_catalogue(
     # _apply). The caller's schema is the same after as before.
     with in_public_schema():
         if not errors:
-            errors = _check_against_registry(data, expected_agency)
+            errors, registry_warnings = _check_against_registry(data, expected_agency)
+            warnings += registry_warnings
         if errors:
             return ImportReport(errors=errors, warnings=warnings)
 
         report = ImportReport(warnings=warnings, dry_run=dry_run)
-        with transaction.atomic():
-            _apply(data, report, actor=actor, progress=progress)
-            if dry_run:
-                transaction.set_rollback(True)
+        try:
+            with transaction.atomic():
+                _apply(data, report, actor=actor, progress=progress)
+                if dry_run:
+                    transaction.set_rollback(True)
+        except tenant_services.OnboardingError as exc:  # e.g. onboarded meanwhile by another
+            return ImportReport(
+                errors=[
+                    Problem(f"$.agency.{AGENCY_PATHS.get(name, name)}", message)
+                    for name, messages in exc.errors.items()
+                    for message in messages
+                ],
+                warnings=warnings,
+            )
     return report
 
 
-def _check_against_registry(data: dict, expected_agency: Agency | None) -> list[Problem]:
+# The registry's field names in the file.
+AGENCY_PATHS = {"name_fa": "name", "name_en": "name"}
+
+
+def _check_against_registry(
+    data: dict, expected_agency: Agency | None
+) -> tuple[list[Problem], list[Problem]]:
+    """Errors and warnings that need the registry: the expected agency, the parent."""
     slug = data["agency"]["slug"]
-    problems = []
+    errors, warnings = [], []
     if expected_agency is not None and slug != expected_agency.slug:
-        problems.append(
+        errors.append(
             Problem(
                 "$.agency.slug",
                 _("This file describes the agency “%(slug)s”, not “%(expected)s”.")
                 % {"slug": slug, "expected": expected_agency.slug},
             )
         )
-    parent = data["agency"].get("parent")
-    if parent and not Agency.objects.filter(slug=parent).exists():
-        problems.append(
+    parent = data["agency"].get("parent", "")
+    errors += [
+        Problem("$.agency.parent", message)
+        for message in tenant_services.validate_parent(slug, parent)
+    ]
+    if parent and not errors and not Agency.objects.filter(slug=parent).exists():
+        warnings.append(
             Problem(
                 "$.agency.parent",
-                _("No agency “%(slug)s” is on Panjereh.") % {"slug": parent},
+                _(
+                    "The parent agency “%(slug)s” is not on Panjereh yet: it is kept, and the "
+                    "two are linked when that agency is onboarded."
+                )
+                % {"slug": parent},
             )
         )
-    return problems
+    return errors, warnings
 
 
 def _apply(data: dict, report: ImportReport, *, actor, progress: Progress | None) -> None:
     agency_data = data["agency"]
-    agency, created = _ensure_agency(agency_data, actor=actor)
-    report.agency, report.agency_created = agency, created
+    agency, created, linked = _ensure_agency(agency_data, actor=actor)
+    report.agency, report.agency_created, report.linked_children = agency, created, list(linked)
     services = data["services"]
     with schema_context(agency.schema_name), LogContext(user=None):
         locales = {locale.language_code: locale for locale in Locale.objects.all()}
@@ -133,11 +161,10 @@ def _apply(data: dict, report: ImportReport, *, actor, progress: Progress | None
                 report.unpublished.append(slug)
 
 
-def _ensure_agency(agency_data: dict, *, actor) -> tuple[Agency, bool]:
+def _ensure_agency(agency_data: dict, *, actor) -> tuple[Agency, bool, tuple[str, ...]]:
+    """The agency (onboarded if new), whether it is new, the children linked to it."""
     name = agency_data["name"]
-    parent = None
-    if agency_data.get("parent"):
-        parent = Agency.objects.get(slug=agency_data["parent"])
+    parent_slug = agency_data.get("parent", "")
     province = province_code(agency_data["province"]) if agency_data.get("province") else ""
     agency = Agency.objects.filter(slug=agency_data["slug"]).first()
     if agency is None:
@@ -147,23 +174,23 @@ def _ensure_agency(agency_data: dict, *, actor) -> tuple[Agency, bool]:
             name_en=name.get("en", ""),
             kind=agency_data["kind"],
             province=province,
-            parent=parent,
+            parent_slug=parent_slug,
             actor=actor,
         )
-        return result.agency, True
+        return result.agency, True, result.linked_children
     wanted = {
         "name_fa": name["fa"],
         "name_en": name.get("en", ""),
         "kind": agency_data["kind"],
         "province": province,
-        "parent_id": parent.pk if parent else None,
     }
     changed = [key for key, value in wanted.items() if getattr(agency, key) != value]
     if changed:
         for key in changed:
             setattr(agency, key, wanted[key])
         agency.save(update_fields=changed)
-    return agency, False
+    tenant_services.set_agency_parent(agency, parent_slug)
+    return agency, False, ()
 
 
 def _has_english(value) -> bool:

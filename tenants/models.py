@@ -44,6 +44,11 @@ class Agency(TenantMixin):
         blank=True,
         related_name="children",
     )
+    # The parent as its catalogue names it. It may name an agency that is not on
+    # Panjereh yet: ``parent`` is linked when that agency is onboarded.
+    parent_slug = models.SlugField(
+        _("parent agency's slug"), max_length=AGENCY_SLUG_MAX_LENGTH, blank=True, db_index=True
+    )
     level = models.CharField(
         _("level"), max_length=8, choices=ServiceLevel.choices, default=ServiceLevel.HQ
     )
@@ -70,6 +75,11 @@ class Agency(TenantMixin):
         if translation.get_language() == "en" and self.name_en:
             return self.name_en
         return self.name_fa
+
+    @property
+    def waits_for_parent(self) -> bool:
+        """Its catalogue names a parent that is not on Panjereh yet."""
+        return bool(self.parent_slug) and self.parent_id is None
 
     @property
     def hostname(self) -> str:

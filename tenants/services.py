@@ -52,6 +52,8 @@ class InvitationError(ValueError):
 class OnboardedAgency:
     agency: Agency
     invitation_url: str
+    # Slugs of the agencies that named this one as their parent before it arrived.
+    linked_children: tuple[str, ...] = ()
 
 
 def schema_name_for(slug: str) -> str:
@@ -90,6 +92,66 @@ def validate_new_agency(*, slug: str, name_fa: str, kind: str, level: str) -> di
     return errors
 
 
+def validate_parent(slug: str, parent_slug: str) -> list[str]:
+    """What is wrong with ``parent_slug`` as the parent of agency ``slug`` ([] if nothing).
+
+    The parent may not be on Panjereh yet; it may not be the agency itself, nor make a
+    cycle through the parents that the registry knows or is waiting for.
+    """
+    if not parent_slug:
+        return []
+    if parent_slug == slug:
+        return [_("An agency cannot be its own parent agency.")]
+    chain = [slug, parent_slug]
+    while True:
+        # The parent each agency's catalogue declares, linked or still awaited.
+        above = Agency.objects.filter(slug=chain[-1]).values_list("parent_slug", flat=True).first()
+        if not above:
+            return []
+        if above in chain:
+            chain.append(above)
+            return [
+                _(
+                    "“%(parent)s” cannot be the parent agency: the agencies would form a "
+                    "cycle (%(chain)s)."
+                )
+                % {"parent": parent_slug, "chain": " ← ".join(chain[chain.index(above) :])}
+            ]
+        chain.append(above)
+
+
+def _resolve_parent(parent: Agency | None, parent_slug: str) -> tuple[Agency | None, str]:
+    if parent is not None:
+        return parent, parent.slug
+    parent_slug = parent_slug.strip()
+    return Agency.objects.filter(slug=parent_slug).first() if parent_slug else None, parent_slug
+
+
+def link_waiting_children(agency: Agency) -> tuple[str, ...]:
+    """Make ``agency`` the parent of the agencies whose catalogues named it before it arrived."""
+    waiting = Agency.objects.filter(parent_slug=agency.slug, parent=None).exclude(pk=agency.pk)
+    slugs = tuple(waiting.order_by("slug").values_list("slug", flat=True))
+    waiting.update(parent=agency)
+    return slugs
+
+
+@transaction.atomic
+def set_agency_parent(agency: Agency, parent_slug: str) -> Agency:
+    """Give an agency on Panjereh the parent its catalogue names (linked now if it is here).
+
+    Raises OnboardingError (field ``parent``) for the agency itself or a cycle.
+    """
+    with in_public_schema():
+        errors = validate_parent(agency.slug, parent_slug)
+        if errors:
+            raise OnboardingError({"parent": errors})
+        parent, parent_slug = _resolve_parent(None, parent_slug)
+        if (agency.parent_slug, agency.parent_id) != (parent_slug, parent.pk if parent else None):
+            agency.parent, agency.parent_slug = parent, parent_slug
+            agency.save(update_fields=["parent", "parent_slug"])
+        return agency
+
+
 @transaction.atomic
 def onboard_agency(
     *,
@@ -99,11 +161,16 @@ def onboard_agency(
     kind: str = AgencyKind.ORGANIZATION,
     province: str = "",
     parent: Agency | None = None,
+    parent_slug: str = "",
     level: str = ServiceLevel.HQ,
     editor_email: str = "",
     actor=None,
 ) -> OnboardedAgency:
     """Create an agency with its schema, domain, Wagtail site, home page and an invitation.
+
+    The parent is ``parent`` or the agency named by ``parent_slug``, which need not be on
+    Panjereh yet: it is linked when that agency is onboarded, as this one is linked now to
+    the agencies that were waiting for it.
 
     One transaction: the schema is created with plain DDL, so any failure rolls
     back the schema with the rows and leaves nothing behind. Works in the public
@@ -112,6 +179,9 @@ def onboard_agency(
     with in_public_schema():
         slug = slug.strip().lower()
         errors = validate_new_agency(slug=slug, name_fa=name_fa, kind=kind, level=level)
+        parent, parent_slug = _resolve_parent(parent, parent_slug)
+        if parent_errors := validate_parent(slug, parent_slug):
+            errors["parent"] = parent_errors
         if errors:
             raise OnboardingError(errors)
 
@@ -125,6 +195,7 @@ def onboard_agency(
                     kind=kind,
                     province=province,
                     parent=parent,
+                    parent_slug=parent_slug,
                     level=level,
                 )
         except IntegrityError as exc:  # another request onboarded the same slug meanwhile
@@ -132,6 +203,7 @@ def onboard_agency(
                 {"slug": [_("An agency with the slug “%(slug)s” already exists.") % {"slug": slug}]}
             ) from exc
         Domain.objects.create(domain=agency.hostname, tenant=agency, is_primary=True)
+        linked_children = link_waiting_children(agency)
 
         clone_template_schema(agency.schema_name)
         # The acting national administrator is a user of the public schema only: the
@@ -146,7 +218,9 @@ def onboard_agency(
             user=actor,
             data={"slug": agency.slug, "schema": agency.schema_name},
         )
-        return OnboardedAgency(agency=agency, invitation_url=invitation_url)
+        return OnboardedAgency(
+            agency=agency, invitation_url=invitation_url, linked_children=linked_children
+        )
 
 
 def _hash_token(token: str) -> str:

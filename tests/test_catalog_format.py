@@ -159,7 +159,10 @@ INVALID = {
         lambda d: d["services"][0]["title"].__setitem__("fa", "ا" * 1_000_000),
         "$.services[0].title.fa",
     ),
-    "unknown parent": (lambda d: d["agency"].__setitem__("parent", "nobody"), "$.agency.parent"),
+    "own parent": (
+        lambda d: d["agency"].__setitem__("parent", "civil-registration"),
+        "$.agency.parent",
+    ),
     "unknown province": (
         lambda d: d["agency"].__setitem__("province", "آتلانتیس"),
         "$.agency.province",

@@ -1,5 +1,6 @@
-"""Importing catalogues: every list keeps the file's order from the first import on."""
+"""Importing catalogues: lists keep the file's order, a parent may arrive later."""
 
+import copy
 import importlib
 import json
 from pathlib import Path
@@ -14,6 +15,8 @@ from catalog_pages import models
 from catalog_pages.catalog_format.convert import canonical_service, dumps
 from catalog_pages.selectors import export_catalogue
 from catalog_pages.services import import_catalogue
+from tenants import services as tenant_services
+from tenants.models import Agency
 
 from .conftest import form_url
 
@@ -228,3 +231,97 @@ def test_reimporting_is_a_no_op_and_an_export_moves_to_an_empty_agency_unchanged
     second = json.loads(dumps(export_catalogue(copied.agency)))
     second["agency"]["slug"] = "civil-registration"
     assert dumps(second) == first_export
+
+
+# --- parents that arrive later -------------------------------------------------------------
+
+
+def child_catalogue(slug: str = "tehran-registration", parent: str = "civil-registration"):
+    data = sample()
+    data["agency"].update(slug=slug, name=text("اداره کل ثبت احوال استان تهران"), parent=parent)
+    data["agency"]["province"] = "تهران"
+    data["services"] = data["services"][1:]
+    return data
+
+
+@pytest.mark.django_db
+def test_a_child_imported_before_its_parent_is_linked_when_the_parent_arrives():
+    child = import_catalogue(raw(child_catalogue()))
+
+    assert child.ok, child.errors
+    warning = [w for w in child.warnings if w.path == "$.agency.parent"]
+    assert len(warning) == 1
+    assert "civil-registration" in warning[0].message
+    assert "هنوز در پنجره نیست" in warning[0].message  # Persian, for the operator
+    waiting = Agency.objects.get(slug="tehran-registration")
+    assert waiting.parent is None and waiting.parent_slug == "civil-registration"
+    assert export_catalogue(waiting)["agency"]["parent"] == "civil-registration"
+
+    # The parent's file may not make the child its own parent: a cycle.
+    looped = sample()
+    looped["agency"]["parent"] = "tehran-registration"
+    refused = import_catalogue(raw(looped))
+    assert not refused.ok
+    assert [p.path for p in refused.errors] == ["$.agency.parent"]
+    assert "civil-registration ← tehran-registration ← civil-registration" in (
+        refused.errors[0].message
+    )
+    assert not Agency.objects.filter(slug="civil-registration").exists()
+
+    parent = import_catalogue(SAMPLE.read_bytes())
+
+    assert parent.ok and parent.agency_created
+    assert parent.linked_children == ["tehran-registration"]
+    waiting.refresh_from_db()
+    assert waiting.parent == parent.agency
+    assert list(parent.agency.children.all()) == [waiting]
+    # Re-importing the child now: no warning, nothing changes.
+    again = import_catalogue(raw(child_catalogue()))
+    assert again.ok and not again.changed
+    assert not [w for w in again.warnings if w.path == "$.agency.parent"]
+
+
+@pytest.mark.django_db
+def test_a_child_imported_after_its_parent_is_linked_at_once_and_cycles_are_refused():
+    parent = import_catalogue(SAMPLE.read_bytes()).agency
+
+    child = import_catalogue(raw(child_catalogue()))
+
+    assert child.ok and not child.warnings
+    assert child.agency.parent == parent and child.agency.parent_slug == parent.slug
+
+    # A parent above its own child: refused, nothing changes, no exception.
+    looped = sample()
+    looped["agency"]["parent"] = "tehran-registration"
+    refused = import_catalogue(raw(looped))
+    assert not refused.ok and refused.errors[0].path == "$.agency.parent"
+    parent.refresh_from_db()
+    assert parent.parent is None and parent.parent_slug == ""
+
+    with pytest.raises(tenant_services.OnboardingError) as caught:
+        tenant_services.set_agency_parent(parent, parent.slug)
+    assert "parent" in caught.value.errors
+
+
+@pytest.mark.django_db
+def test_onboarding_links_the_agencies_waiting_for_it_in_the_same_transaction(onboard):
+    child = onboard(slug="late-child", parent_slug="late-parent").agency
+    assert child.waits_for_parent
+
+    result = onboard(slug="late-parent")
+
+    assert result.linked_children == ("late-child",)
+    child.refresh_from_db()
+    assert child.parent == result.agency and not child.waits_for_parent
+
+    with pytest.raises(tenant_services.OnboardingError) as caught:
+        onboard(slug="selfish", parent_slug="selfish")
+    assert "parent" in caught.value.errors
+    assert not Agency.objects.filter(slug="selfish").exists()
+
+
+def test_the_unordered_catalogue_is_valid():
+    from catalog_pages.catalog_format.validation import validate
+
+    data = unordered_catalogue()
+    assert validate(copy.deepcopy(data)) == ([], [])

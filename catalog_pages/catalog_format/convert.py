@@ -358,7 +358,8 @@ def export_agency(agency, fa_home, en_home=None) -> dict:
         "name": text(agency.name_fa, agency.name_en),
         "kind": agency.kind,
     }
-    _optional(out, "parent", agency.parent.slug if agency.parent_id else None)
+    # As the catalogue named it, linked or still awaited.
+    _optional(out, "parent", agency.parent_slug)
     if agency.province:
         out["province"] = province_name(agency.province)
     for key, attribute in (

@@ -2,7 +2,7 @@
 
 Every problem is reported with its JSON path, at once: the JSON Schema first,
 then what the schema cannot say (duplicate slugs, lengths our fields hold, a
-province or parent agency we do not know).
+province we do not know; the parent agency is checked against the registry).
 """
 
 import functools

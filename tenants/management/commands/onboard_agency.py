@@ -52,3 +52,5 @@ class Command(BaseCommand):
         self.stdout.write(f"  site:       {agency.site_url}")
         self.stdout.write(f"  admin:      {agency.site_url}admin/")
         self.stdout.write(f"  invitation: {result.invitation_url}")
+        if result.linked_children:
+            self.stdout.write(f"  children:   {', '.join(result.linked_children)}")
