@@ -1,12 +1,15 @@
-"""Importing catalogues: lists keep the file's order, a parent may arrive later."""
+"""Importing catalogues: lists keep the file's order, parents may arrive later, folders."""
 
 import copy
 import importlib
+import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django_tenants.utils import schema_context
 from wagtail.models import Revision
@@ -318,6 +321,88 @@ def test_onboarding_links_the_agencies_waiting_for_it_in_the_same_transaction(on
         onboard(slug="selfish", parent_slug="selfish")
     assert "parent" in caught.value.errors
     assert not Agency.objects.filter(slug="selfish").exists()
+
+
+# --- a folder of catalogues ------------------------------------------------------------------
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def write_folder(folder: Path) -> Path:
+    """A child sorted before its parent, and a broken file between them."""
+    folder.mkdir()
+    (folder / "a-tehran.json").write_text(raw(child_catalogue()), encoding="utf-8")
+    broken = child_catalogue(slug="broken-agency")
+    broken["services"][0]["delivery"] = "by_pigeon"
+    del broken["services"][0]["complaint_procedure"]
+    (folder / "b-broken.json").write_text(raw(broken), encoding="utf-8")
+    (folder / "c-civil-registration.json").write_bytes(SAMPLE.read_bytes())
+    (folder / "notes.txt").write_text("not a catalogue", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.django_db
+def test_a_folder_imports_every_file_and_reports_the_failures(tmp_path):
+    folder = write_folder(tmp_path / "catalogues")
+    out, err = io.StringIO(), io.StringIO()
+
+    with pytest.raises(CommandError, match="1 of 3 files failed") as caught:
+        call_command("import_catalog", str(folder), stdout=out, stderr=err)
+
+    assert "b-broken.json" in str(caught.value)
+    printed, errors = out.getvalue(), err.getvalue()
+    rows = {line.split()[0]: line.split() for line in printed.splitlines() if ".json " in line}
+    assert rows["a-tehran.json"][1:] == ["tehran-registration", "1", "0", "0", "0", "1", "0"]
+    assert rows["b-broken.json"][1] == "—" and rows["b-broken.json"][-1] != "0"
+    assert rows["c-civil-registration.json"][1:4] == ["civil-registration", "2", "0"]
+    assert "file" in printed and "unpublished" in printed and "warnings" in printed
+    assert "c-civil-registration.json: linked tehran-registration" in printed
+    assert "b-broken.json: error: $.services[0].delivery" in errors
+    assert "b-broken.json: error: $.services[0]" in errors
+    assert "a-tehran.json: warning: $.agency.parent" in errors
+    assert "[#" not in errors  # no progress bar when not on a terminal
+
+    assert not Agency.objects.filter(slug="broken-agency").exists()
+    child = Agency.objects.get(slug="tehran-registration")
+    assert child.parent == Agency.objects.get(slug="civil-registration")
+
+    # The same folder again (the broken file mended): every service is unchanged.
+    broken = json.loads((folder / "b-broken.json").read_text(encoding="utf-8"))
+    (folder / "b-broken.json").unlink()
+    out = io.StringIO()
+    call_command("import_catalog", str(folder), stdout=out, stderr=io.StringIO())
+    rows = {
+        line.split()[0]: line.split() for line in out.getvalue().splitlines() if ".json " in line
+    }
+    assert rows["a-tehran.json"][2:6] == ["0", "0", "1", "0"]
+    assert rows["c-civil-registration.json"][2:6] == ["0", "0", "2", "0"]
+    assert broken["agency"]["slug"] == "broken-agency"
+
+
+@pytest.mark.django_db
+def test_a_folder_dry_run_shows_one_progress_bar_and_saves_nothing(tmp_path):
+    folder = write_folder(tmp_path / "catalogues")
+    (folder / "b-broken.json").unlink()
+    out, terminal = io.StringIO(), Terminal()
+
+    call_command("import_catalog", str(folder), "--dry-run", stdout=out, stderr=terminal)
+
+    assert "Dry run, nothing saved" in out.getvalue()
+    assert "c-civil-registration.json: linked tehran-registration" in out.getvalue()
+    bar = terminal.getvalue()
+    assert bar.count("\r[") >= 4  # rewritten in place, file by file and service by service
+    assert re.search(r"\[#{30}\] 2/2", bar)
+    assert bar.count("\n") <= 1 + bar.count("warning")  # one line, then the report
+    assert not Agency.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_empty_folder_is_an_error(tmp_path):
+    with pytest.raises(CommandError, match="no \\*.json file"):
+        call_command("import_catalog", str(tmp_path))
 
 
 def test_the_unordered_catalogue_is_valid():
