@@ -5,7 +5,10 @@ upload view and tests. It validates the whole file first; with any error it
 writes nothing. Otherwise, in one transaction, it onboards the agency if it is
 new and creates or updates its service pages by slug (Persian source pages,
 English translations through wagtail-localize's locales). Services that a
-re-import no longer lists are unpublished, never deleted.
+re-import no longer lists are unpublished, never deleted. Every list is written
+with its position in the file (``sort_order``), so citizens see the file's order.
+A parent agency that is not on Panjereh yet is kept (a warning) and linked when it
+is onboarded.
 """
 
 import json
