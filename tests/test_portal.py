@@ -166,7 +166,7 @@ def test_the_home_shows_life_event_topic_and_audience_tiles_with_persian_counts(
     # Two listed services for a birth (the inactive agency's one is not counted).
     assert 'href="/services/?life_event=birth"' in events
     assert "تولد فرزند" in events and "۲ خدمت" in events
-    assert events.count('class="tile"') == LifeEvent.objects.filter(is_active=True).count() == 12
+    assert events.count('<a class="tile') == LifeEvent.objects.filter(is_active=True).count() == 12
     topics = _section(html, "topics-heading")
     assert 'href="/services/?topic=health"' in topics and "سلامت و درمان" in topics
     assert "کسب‌وکار و مجوزها" in topics and "۰ خدمت" in topics
@@ -442,3 +442,22 @@ def test_the_lists_are_national_administrators_only(listed, onboard, staff_clien
     )
     assert not Topic.objects.filter(slug="via-agency").exists()
     assert "taxonomy_topics" not in _text(supervisor.get("/admin/"))
+
+
+def test_the_english_home_names_topics_and_life_events_in_english(listed, client_for):
+    client = client_for("localhost")
+
+    home = _text(client.get("/en/"))
+    health = _text(client.get("/en/services/", {"topic": "health"}))
+
+    assert 'dir="ltr"' in home
+    assert "Having a child" in home and "Health" in home
+    assert 'href="/en/services/?life_event=birth"' in home
+    assert "<h1>Health</h1>" in health
+
+
+def test_the_home_answers_head_and_refuses_post(db, client_for):
+    client = client_for("localhost")
+
+    assert client.head("/").status_code == 200
+    assert client.post("/").status_code == 405

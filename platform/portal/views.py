@@ -6,7 +6,7 @@ import re
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from catalog_pages.constants import Audience
 from persian.digits import parse_whole_number
@@ -51,7 +51,7 @@ def _group_link(by: str, key: str) -> str:
     return f"?{by}={key or NATIONAL}"
 
 
-@require_GET
+@require_safe
 def home(request):
     """The single window: search, tracking, the most used services, services by life
     event, topic and audience, and every agency by kind or province."""
@@ -122,7 +122,7 @@ def _services_heading(chosen: dict) -> str:
     return _("All services")
 
 
-@require_GET
+@require_safe
 def services(request):
     """Listed services of a topic, life event, audience or agency, or of all of them."""
     chosen, problems = _chosen(request)
@@ -157,7 +157,7 @@ def services(request):
     return render(request, "portal/services.html", context)
 
 
-@require_GET
+@require_safe
 def agencies(request):
     """Active agencies of one kind or one province (or all), with their online services."""
     rows = selectors.agencies_with_online_counts().order_by("name_fa", "pk")
