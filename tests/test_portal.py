@@ -407,6 +407,7 @@ def test_a_national_administrator_adds_a_topic_at_the_end_and_reorders_it(nation
     moved = client.post(f"/admin/taxonomy_topics/reorder/{topic.pk}/?position=0")
 
     assert listing.status_code == 200 and "هویت و ثبت احوال" in _text(listing)
+    assert "?ordering=sort_order" in _text(listing)  # Wagtail's drag-and-drop ordering
     assert added.status_code == 302
     assert topic.sort_order == 13  # after the 13 seeded topics
     assert moved.status_code == 200
