@@ -86,6 +86,16 @@ NATIONAL_ROLES = (
             "service_search.delete_synonymgroup",
             "service_search.view_synonymgroup",
             "notifications.view_smsmessage",
+            # The national topic and life-event lists (the portal's "by topic" and
+            # "by life event").
+            "taxonomy.add_topic",
+            "taxonomy.change_topic",
+            "taxonomy.delete_topic",
+            "taxonomy.view_topic",
+            "taxonomy.add_lifeevent",
+            "taxonomy.change_lifeevent",
+            "taxonomy.delete_lifeevent",
+            "taxonomy.view_lifeevent",
             # Background jobs: see them, and retry a failed one (console.jobs).
             "procrastinate.view_procrastinatejob",
             "procrastinate.change_procrastinatejob",

@@ -330,6 +330,8 @@ def _resources(world):
         "/admin/official_holidays/",
         "/admin/official_holidays/new/",
         "/admin/search_synonyms/",
+        "/admin/taxonomy_topics/",
+        "/admin/taxonomy_life_events/new/",
         "/admin/agencies/",
         "/admin/agencies/onboard/",
     ]
@@ -407,6 +409,8 @@ _PUBLIC_MODELS = [
     ("notifications", "smsmessage"),
     ("tenants", "agency"),
     ("service_search", "synonymgroup"),
+    ("taxonomy", "topic"),
+    ("taxonomy", "lifeevent"),
 ]
 
 

@@ -486,3 +486,163 @@ def test_the_wagtail_admin_works_under_its_own_policy(browser, server, catalogue
     assert preview.locator("h1").inner_text(timeout=15000) == "صدور کارت هوشمند ملی"
     context.close()
     assert violations == [], "\n".join(violations)
+
+
+# The national portal's home: a few more agencies, their services tagged with topics and
+# life events, and citizens' clicks, beside the sample agency (index rows only).
+_PORTAL_AGENCIES = [
+    ("tax-affairs", "سازمان امور مالیاتی کشور", "organization", ""),
+    ("health-ministry", "وزارت بهداشت، درمان و آموزش پزشکی", "ministry", ""),
+    ("tehran-municipality", "شهرداری تهران", "municipality", "tehran"),
+    ("isfahan-roads", "اداره کل راه و شهرسازی استان اصفهان", "provincial_office", "isfahan"),
+]
+_PORTAL_SERVICES = {
+    "tax-affairs": [
+        ("income-tax-return", "تسلیم اظهارنامه مالیاتی", "full", "business", ["taxes-finance"], []),
+        (
+            "economic-code",
+            "دریافت کد اقتصادی",
+            "full",
+            "business",
+            ["business"],
+            ["starting-business"],
+        ),
+    ],
+    "health-ministry": [
+        ("newborn-screening", "غربالگری نوزادان", "partial", "citizen", ["health"], ["birth"]),
+        (
+            "premarital-tests",
+            "آزمایش‌های پیش از ازدواج",
+            "in_person",
+            "citizen",
+            ["health"],
+            ["marriage"],
+        ),
+        (
+            "staff-licence",
+            "پروانه اشتغال کادر درمان",
+            "full",
+            "government_staff",
+            ["health"],
+            ["first-job"],
+        ),
+    ],
+    "tehran-municipality": [
+        (
+            "building-permit",
+            "صدور پروانه ساختمان",
+            "partial",
+            "citizen",
+            ["housing-construction", "municipal-services"],
+            ["buying-home"],
+        ),
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def portal_listing(catalogue, django_db_blocker):
+    """Agencies and index rows for the portal's home (committed), removed afterwards."""
+    from django.core.cache import caches
+
+    from search.backends import get_backend
+    from search.documents import build_document
+    from search.models import QueryLog
+    from tenants.models import Agency
+
+    from .fixtures.search_catalogues import service
+
+    with django_db_blocker.unblock():
+        made = []
+        for slug, name, kind, province in _PORTAL_AGENCIES:
+            agency = Agency.objects.create(
+                schema_name=f"agency_{slug.replace('-', '_')}",
+                slug=slug,
+                name_fa=name,
+                kind=kind,
+                province=province,
+            )
+            made.append(agency)
+            documents = []
+            for key, (service_slug, title, delivery, audience, topics, events) in enumerate(
+                _PORTAL_SERVICES.get(slug, [])
+            ):
+                described = service(service_slug, title, title, f"{title}.")
+                described.update(
+                    delivery=delivery, audience=audience, topics=topics, life_events=events
+                )
+                documents.append(
+                    build_document(
+                        described,
+                        language="fa",
+                        translation_key=f"00000000-0000-0000-0000-{len(made):06}{key:06}",
+                        url=f"http://{slug}.localhost/{service_slug}/",
+                        apply_url=f"http://{slug}.localhost/apply/{key}/",
+                    )
+                )
+            get_backend().bulk_add(agency, documents)
+        for agency_slug, service_slug, times in (
+            ("civil-registration", "smart-national-id-card", 6),
+            ("tax-affairs", "income-tax-return", 4),
+            ("tehran-municipality", "building-permit", 2),
+        ):
+            QueryLog.objects.bulk_create(
+                QueryLog(
+                    query="q",
+                    language="fa",
+                    result_count=1,
+                    clicked_position=1,
+                    clicked_agency=agency_slug,
+                    clicked_service=service_slug,
+                )
+                for _ in range(times)
+            )
+        caches["default"].clear()  # the server may have cached a summary without them
+        yield made
+        Agency.objects.filter(pk__in=[agency.pk for agency in made]).delete()
+        QueryLog.objects.all().delete()
+        caches["default"].clear()
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "label"), [(390, 844, "phone"), (1280, 900, "desktop")]
+)
+def test_the_portal_home_is_a_single_window_rtl_and_accessible(
+    browser, server, portal_listing, width, height, label
+):
+    portal = server.replace(f"//{server.split('//')[1].split('.')[0]}.", "//", 1)
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(f"{portal}/")
+
+    assert page.get_attribute("html", "dir") == "rtl"
+    assert page.get_by_role("heading", name="پرکاربردترین خدمات").is_visible()
+    popular = page.locator("ol.popular li")
+    assert popular.first.inner_text().startswith("صدور کارت هوشمند ملی")
+    assert (
+        "تولد فرزند"
+        in page.locator("section", has=page.locator("#life-events-heading")).inner_text()
+    )
+    assert "۱ خدمت" in page.get_by_role("link", name=re.compile("تولد فرزند")).inner_text()
+    assert page.get_by_role("link", name=re.compile("وزارت بهداشت")).first.is_visible()
+    # Nothing sticks out sideways on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert _serious_violations(page) == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"portal-{label}.png", full_page=True)
+
+    # The tracking box hands the code to the tracking page.
+    page.get_by_label("کد رهگیری").fill("1234")
+    page.get_by_role("button", name="پیگیری").click()
+    assert "/track/?code=1234" in page.url
+    assert page.get_by_role("alert").is_visible()
+
+    # A life event's tile lists its services, with the agency and the form.
+    page.goto(f"{portal}/")
+    page.get_by_role("link", name=re.compile("ازدواج")).click()
+    assert page.locator("h1").inner_text() == "ازدواج"
+    assert "آزمایش‌های پیش از ازدواج" in page.locator("main").inner_text()
+    assert _serious_violations(page) == []
+    page.goto(f"{portal}/services/?topic=health")
+    assert _serious_violations(page) == []
+    page.screenshot(path=SCREENSHOTS / f"portal-services-{label}.png", full_page=True)
+    page.close()

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("National portal")
+
+    def ready(self):
+        from . import signals  # noqa: F401

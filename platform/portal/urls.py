@@ -5,4 +5,6 @@ from . import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("services/", views.services, name="services"),
+    path("agencies/", views.agencies, name="agencies"),
 ]

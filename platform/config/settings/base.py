@@ -65,6 +65,8 @@ SHARED_APPS = [
     # Before Wagtail: its templates override some of the admin's (Jalali dates).
     "themes",
     *WAGTAIL_APPS,
+    # The national topic and life-event lists (public schema only).
+    "taxonomy",
     "portal",
     "console",
     "search",
