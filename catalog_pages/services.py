@@ -22,6 +22,7 @@ from django_tenants.utils import schema_context
 from wagtail.log_actions import LogContext
 from wagtail.models import Locale
 
+from taxonomy.selectors import unknown_slugs
 from tenants import services as tenant_services
 from tenants.models import Agency
 from tenants.schemas import in_public_schema
@@ -135,7 +136,35 @@ def _check_against_registry(
                 % {"slug": parent},
             )
         )
+    warnings += _unknown_taxonomy(data)
     return errors, warnings
+
+
+def _unknown_taxonomy(data: dict) -> list[Problem]:
+    """A warning, never an error, for each topic or life event not on the national lists:
+    the slug is kept (national administrators may add it later)."""
+    warnings = []
+    for index, service in enumerate(data.get("services", [])):
+        topics, life_events = unknown_slugs(
+            service.get("topics", []), service.get("life_events", [])
+        )
+        for name, unknown, message in (
+            ("topics", topics, _("“%(slug)s” is not on the national list of topics; it is kept.")),
+            (
+                "life_events",
+                life_events,
+                _("“%(slug)s” is not on the national list of life events; it is kept."),
+            ),
+        ):
+            listed = service.get(name, [])
+            for slug in unknown:
+                warnings.append(
+                    Problem(
+                        f"$.services[{index}].{name}[{listed.index(slug)}]",
+                        message % {"slug": slug},
+                    )
+                )
+    return warnings
 
 
 def _apply(data: dict, report: ImportReport, *, actor, progress: Progress | None) -> None:

@@ -410,3 +410,26 @@ def test_the_unordered_catalogue_is_valid():
 
     data = unordered_catalogue()
     assert validate(copy.deepcopy(data)) == ([], [])
+
+
+@pytest.mark.django_db
+def test_unknown_topics_and_life_events_are_kept_with_a_warning_naming_them():
+    data = sample()
+    data["services"][0]["topics"] = ["identity-civil", "space-travel"]
+    data["services"][0]["life_events"] = ["birth", "moon-landing"]
+
+    report = import_catalogue(raw(data))
+
+    assert report.ok
+    warned = {(problem.path, problem.message) for problem in report.warnings}
+    assert any(
+        path == "$.services[0].topics[1]" and "space-travel" in message for path, message in warned
+    )
+    assert any(
+        path == "$.services[0].life_events[1]" and "moon-landing" in message
+        for path, message in warned
+    )
+    assert not any("identity-civil" in message or "birth" in message for _, message in warned)
+    exported = json.loads(dumps(export_catalogue(report.agency)))["services"][0]
+    assert exported["topics"] == ["identity-civil", "space-travel"]
+    assert exported["life_events"] == ["birth", "moon-landing"]
