@@ -92,7 +92,10 @@ class _Links:
 def _labels(facets: dict, filters: Filters) -> dict[str, dict]:
     """Human labels of every facet value shown and every filter chosen."""
     slugs = set(facets.get("agency", {})) | ({filters.agency} if filters.agency else set())
-    agencies = dict(Agency.objects.filter(slug__in=slugs).values_list("slug", "name_fa"))
+    agencies = {
+        agency.slug: agency.name  # in the page's language
+        for agency in Agency.objects.filter(slug__in=slugs).only("slug", "name_fa", "name_en")
+    }
     return {
         "agency": agencies,
         "level": dict(ServiceLevel.choices),
