@@ -14,12 +14,19 @@ from .models import QueryLog
 SATURDAY = 5
 
 
+# How long a search paged or narrowed down is still the same search.
+SAME_SEARCH = timedelta(hours=1)
+
+
 def query_log(log_id: int | None, query: str) -> QueryLog | None:
-    """The log entry ``log_id`` if it records this very query (a search paged or
-    narrowed down is still the same search); otherwise None."""
+    """The log entry ``log_id`` if it records this very query, made within the last
+    hour (a search paged or narrowed down is still the same search; a link bookmarked
+    or shared yesterday is a new one); otherwise None."""
     if log_id is None:
         return None
-    return QueryLog.objects.filter(pk=log_id, query=query[:200]).first()
+    return QueryLog.objects.filter(
+        pk=log_id, query=query[:200], created_at__gte=timezone.now() - SAME_SEARCH
+    ).first()
 
 
 def week_start(day: date) -> date:

@@ -63,10 +63,10 @@ def _query(request) -> str:
 
 
 def _page_number(request) -> int:
-    """The ``page`` asked for, from 1 to MAX_PAGE; anything else (other scripts' digits,
-    a 5,000-digit number, text) shows the first page."""
+    """The ``page`` asked for, 1 or more; anything else (other scripts' digits, a
+    5,000-digit number, text) shows the first page."""
     number = parse_whole_number(request.GET.get("page", ""), max_digits=6) or 1
-    return max(1, min(number, MAX_PAGE))
+    return max(1, number)
 
 
 class _Links:
@@ -189,7 +189,8 @@ def search_page(request):
     if not query:
         return render(request, "search/search.html", context)
     page_number = _page_number(request)
-    offset = (page_number - 1) * PER_PAGE
+    # Never deeper than MAX_PAGE (the backends' window); a page past the last is said so.
+    offset = (min(page_number, MAX_PAGE) - 1) * PER_PAGE
     results = get_backend().search(query, filters=filters, limit=PER_PAGE, offset=offset)
     log_id = parse_whole_number(request.GET.get("log", ""), max_digits=18)
     log = selectors.query_log(log_id, query) or services.log_query(query, results)

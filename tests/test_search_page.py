@@ -237,6 +237,22 @@ def test_a_page_past_the_last_says_so_instead_of_an_empty_list(many, client_for)
     assert '<ol class="results"' not in html
     last = re.search(r'<a href="([^"]*)">رفتن به صفحهٔ آخر</a>', html)[1]
     assert _params(unescape(last))["page"] == "3"
+    far = _page(client_for("localhost"), q="پروانه", page="999999")
+    assert "صفحهٔ ۹۹۹۹۹۹ وجود ندارد: نتایج ۳ صفحه است." in far
+
+
+def test_a_link_kept_for_later_is_a_new_search_in_the_log(many, client_for):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client = client_for("localhost")
+    pages = _links(_page(client, q="پروانه"), "pager__page")
+    QueryLog.objects.update(created_at=timezone.now() - timedelta(hours=2))
+
+    client.get("/search/" + pages["صفحه ۲"])
+
+    assert QueryLog.objects.count() == 2
 
 
 def test_a_count_that_is_a_lower_bound_is_said_to_be_one(many, client_for, monkeypatch):
