@@ -338,6 +338,11 @@ def _resources(world):
     for path in national_screens:
         rows.append((f"national {path} via A", a_host, "GET", path, None, set()))
         rows.append((f"national {path}", portal, "GET", path, None, national))
+    # Reports of the national portal (nothing to change in them): supervisors read them too.
+    readers = {NationalRole.ADMINISTRATOR, NationalRole.PROVINCIAL_SUPERVISOR}
+    for path in ("/admin/unanswered-searches/", "/admin/unanswered-searches/?export=csv"):
+        rows.append((f"national {path} via A", a_host, "GET", path, None, set()))
+        rows.append((f"national {path}", portal, "GET", path, None, readers))
     rows.append(
         (
             "national: add a holiday via A",

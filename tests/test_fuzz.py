@@ -181,7 +181,7 @@ def _prefix(data) -> str:
 
 SEARCH_PARAMS = ["q", "page", "agency", "level", "delivery", "audience", "province"]
 NATIONAL_GET = {
-    "/search/": SEARCH_PARAMS,
+    "/search/": [*SEARCH_PARAMS, "log"],
     "/search/open/": ["to", "log", "position"],
     "/track/": ["code"],
     "/verify/": ["code"],
