@@ -129,7 +129,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             first_seconds = time.monotonic() - started
             before = _counts()
             started = time.monotonic()
-            second = seed_demo(admin_username=ADMIN, admin_password=PASSWORD)
+            second = seed_demo(admin_username=ADMIN, admin_password=PASSWORD, stdout=Echo())
             second_seconds = time.monotonic() - started
             after = _counts()
             print(f"\ndemo seeded in {first_seconds:.1f} s, again in {second_seconds:.1f} s")
