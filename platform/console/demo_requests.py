@@ -78,9 +78,20 @@ TEXT_ANSWERS = {
     "bank_account": "IR820540102680020817909002",
     "child_name": "آرش",
 }
+# Answers that depend on the service as well as the field.
+SERVICE_ANSWERS = {
+    ("labour-dispute", "description"): "مزد دو ماه آخر و عیدی سال گذشته پرداخت نشده و "
+    "قرارداد بدون اطلاع قبلی فسخ شده است.",
+    ("workplace-accident-report", "description"): "هنگام تعویض قالب دستگاه پرس، دست کارگر "
+    "آسیب دید و به بیمارستان امام رضا (ع) منتقل شد.",
+    ("home-business-licence", "description"): "تولید و فروش اینترنتی سفال و سرامیک دست‌ساز "
+    "در کارگاه کوچک منزل.",
+    ("bill-objection", "description"): "مبلغ قبض این دوره سه برابر دوره مشابه سال گذشته است، "
+    "در حالی که مصرف تغییری نکرده است.",
+    ("industrial-gas-supply", "company"): "شرکت کاشی و سرامیک سپاهان",
+}
 TEXTAREA_ANSWERS = {
-    "description": "از ابتدای سال مزد دو ماه آخر و عیدی پرداخت نشده و قرارداد بدون اطلاع قبلی "
-    "فسخ شده است.",
+    "description": "توضیح بیشتری ندارم.",
     "employer_address": "مشهد، بلوار توس، نبش توس ۵۶، پلاک ۱۲",
     "workshop_address": "نیشابور، شهرک صنعتی خیام، خیابان سوم",
     "address": "شیراز، خیابان زند، کوچه ۱۴، پلاک ۷، طبقه دوم",
@@ -194,8 +205,10 @@ def upload_for(title: str, content: bytes, kind: str) -> request_services.Upload
     )
 
 
-def _answer(spec, person: Citizen, rng: random.Random) -> str:
+def _answer(service, spec, person: Citizen, rng: random.Random) -> str:
     kind = spec.field_type
+    if (service.slug, spec.name) in SERVICE_ANSWERS:
+        return SERVICE_ANSWERS[service.slug, spec.name]
     if kind == "national_id":
         return person.national_id if spec.name == "national_id" else _national_id(rng)
     if kind == "mobile":
@@ -227,7 +240,7 @@ def submit(agency, service, token, person: Citizen, rng, *, skip_optional: bool)
     form_probe = RequestForm(service=service)
     data = {"submission_token": str(token)}
     for spec in form_probe.field_specs:
-        data[f"field_{spec.name}"] = _answer(spec, person, rng)
+        data[f"field_{spec.name}"] = _answer(service, spec, person, rng)
     files = {
         f"document_{document.slug}": _document_file(document, index)
         for index, document in enumerate(form_probe.documents)
