@@ -313,3 +313,28 @@ def create_user_in_schema(
         user.save()
         assign_roles(user, roles)
     return user
+
+
+def ensure_user_in_schema(schema_name: str, *, username: str, password_hash: str, roles=()) -> bool:
+    """Make sure a user exists inside one schema with this password hash and exactly ``roles``.
+
+    For the demo data: the password is hashed once by the caller (hashing takes a good
+    part of a second), and a user who already has it and those roles is left untouched.
+    Never a superuser. Returns True if anything changed.
+    """
+    user_model = get_user_model()
+    wanted = set(map(str, roles))
+    with schema_context(schema_name), transaction.atomic():
+        user, created = user_model.objects.get_or_create(
+            username=username, defaults={"password": password_hash}
+        )
+        changed = created
+        if user.password != password_hash or user.is_superuser or user.is_staff:
+            user.password = password_hash
+            user.is_superuser = user.is_staff = False
+            user.save(update_fields=["password", "is_superuser", "is_staff"])
+            changed = True
+        if set(user.groups.values_list("name", flat=True)) != wanted:
+            assign_roles(user, roles)
+            changed = True
+    return changed

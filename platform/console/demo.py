@@ -1,78 +1,122 @@
-"""Demo agencies with realistic Persian content, for ``make run`` and screenshots."""
+"""The demo: six agencies with full catalogues, a user for every role, and requests.
 
+The agencies' catalogues are the files of ``demo/catalogues/`` (the interchange format,
+imported by ``import_catalogue`` in the order of their names, parents first). Every agency
+gets one user per role (the same user names everywhere, each in its own agency), the demo
+administrator holds every role of every agency and is national administrator, and a
+provincial supervisor works on the national portal; all share the demo password
+(``DEMO_ADMIN_PASSWORD``). Then each agency receives citizens' requests in every status
+(``console.demo_requests``). Everything is idempotent: a second run changes nothing.
+"""
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django_tenants.utils import schema_context
 
-from catalog_pages.catalog_format.validation import SCHEMA_PATH
-from catalog_pages.models import AgencyHomePage
 from catalog_pages.services import import_catalogue
 from tenants import services
-from tenants.constants import AgencyKind, AgencyRole, NationalRole, Province, ServiceLevel
+from tenants.constants import AgencyRole, NationalRole
 from tenants.models import Agency
 
-DEMO_AGENCIES = [
-    {
-        "slug": "tax",
-        "name_fa": "سازمان امور مالیاتی کشور",
-        "name_en": "Iranian National Tax Administration",
-        "kind": AgencyKind.ORGANIZATION,
-        "introduction": "وصول مالیات‌های مستقیم و ارزش افزوده و ارائه خدمات مالیاتی به مؤدیان.",
-    },
-    {
-        "slug": "post",
-        "name_fa": "شرکت ملی پست جمهوری اسلامی ایران",
-        "name_en": "Iran Post",
-        "kind": AgencyKind.PUBLIC_COMPANY,
-        "introduction": "ارائه خدمات پستی، مرسولات و کد پستی در سراسر کشور.",
-    },
-    {
-        "slug": "isfahan-housing",
-        "name_fa": "اداره کل راه و شهرسازی استان اصفهان",
-        "name_en": "Isfahan Roads and Urban Development Directorate",
-        "kind": AgencyKind.PROVINCIAL_OFFICE,
-        "province": Province.ISFAHAN,
-        "level": ServiceLevel.FIELD,
-        "introduction": "صدور مجوزها و ارائه خدمات مسکن و شهرسازی در استان اصفهان.",
-    },
-]
+from .demo_requests import seed_requests
+
+CATALOGUE_DIR = Path(settings.BASE_DIR) / "demo" / "catalogues"
+
+# One user per role in every agency (users live in their agency's schema).
+ROLE_USERS = {
+    AgencyRole.ADMINISTRATOR: "manager",
+    AgencyRole.EDITOR: "editor",
+    AgencyRole.REVIEWER: "reviewer",
+    AgencyRole.REQUEST_CLERK: "clerk",
+    AgencyRole.COMPLAINT_HANDLER: "complaints",
+    AgencyRole.REPORT_VIEWER: "reports",
+}
+SUPERVISOR = "supervisor"
 
 
-def seed_demo(*, admin_username: str, admin_password: str, stdout=None) -> list[Agency]:
-    """Onboard the demo agencies (once) and give the demo user every role of every
-    agency and the national administrator's role (roles, never a superuser)."""
-    # One agency with a full catalogue: the sample of the interchange format.
-    report = import_catalogue(SCHEMA_PATH.with_name("sample-agency.json").read_bytes())
-    if not report.ok:
-        raise RuntimeError("; ".join(map(str, report.errors)))
-    if stdout and report.changed:
-        stdout.write(f"  imported the catalogue of {report.agency.name_fa}")
-    agencies = [report.agency]
-    services.create_user_in_schema(
-        report.agency.schema_name,
-        username=admin_username,
-        password=admin_password,
-        roles=list(AgencyRole),
-    )
-    for spec in DEMO_AGENCIES:
-        spec = dict(spec)
-        introduction = spec.pop("introduction")
-        agency = Agency.objects.filter(slug=spec["slug"]).first()
-        if agency is None:
-            agency = services.onboard_agency(**spec).agency
-            with schema_context(agency.schema_name):
-                AgencyHomePage.objects.update(introduction=introduction)
-            if stdout:
-                stdout.write(f"  onboarded {agency.name_fa} ({agency.slug})")
-        services.create_user_in_schema(
+class DemoError(RuntimeError):
+    """A demo catalogue does not import."""
+
+
+@dataclass
+class Demo:
+    agencies: list[Agency] = field(default_factory=list)
+    # (where: "national" or an agency's slug, user name, role labels)
+    users: list[tuple[str, str, list[str]]] = field(default_factory=list)
+    requests_made: int = 0
+    changed: bool = False
+
+
+def catalogue_files() -> list[Path]:
+    return sorted(CATALOGUE_DIR.glob("*.json"))
+
+
+def _password_hash(username: str, password: str) -> str:
+    """The demo password's hash: the one the demo administrator already has, if it still
+    matches (no rewrite on a second run), else a new one (hashing once, not per user)."""
+    with schema_context("public"):
+        user = get_user_model().objects.filter(username=username).first()
+        if user is not None and user.check_password(password):
+            return user.password
+    return make_password(password)
+
+
+def seed_demo(*, admin_username: str, admin_password: str, stdout=None) -> Demo:
+    """Import the demo catalogues, create the demo users and requests (each once)."""
+    demo = Demo()
+    password_hash = _password_hash(admin_username, admin_password)
+    files = catalogue_files()
+    for index, path in enumerate(files):
+        started = time.monotonic()
+        report = import_catalogue(path.read_bytes())
+        imported = time.monotonic()
+        if not report.ok:
+            raise DemoError(f"{path.name}: " + "; ".join(map(str, report.errors)))
+        agency = report.agency
+        demo.agencies.append(agency)
+        changed = report.changed
+        changed |= services.ensure_user_in_schema(
             agency.schema_name,
             username=admin_username,
-            password=admin_password,
+            password_hash=password_hash,
             roles=list(AgencyRole),
         )
-        agencies.append(agency)
-    services.create_user_in_schema(
-        "public",
-        username=admin_username,
-        password=admin_password,
-        roles=[NationalRole.ADMINISTRATOR],
-    )
-    return agencies
+        for role, username in ROLE_USERS.items():
+            changed |= services.ensure_user_in_schema(
+                agency.schema_name, username=username, password_hash=password_hash, roles=[role]
+            )
+        users = time.monotonic()
+        made = seed_requests(agency, index=index)
+        timing = (
+            f"{time.monotonic() - started:.1f} s: catalogue {imported - started:.1f} s, "
+            f"users {users - imported:.1f} s, requests {time.monotonic() - users:.1f} s"
+        )
+        demo.requests_made += made
+        demo.changed |= changed or bool(made)
+        if stdout:
+            count = len(report.created) + len(report.updated) + len(report.unchanged)
+            if report.agency_created:
+                what = f"onboarded, {count} services, {made} requests"
+            elif changed or made:
+                what = f"updated ({len(report.created) + len(report.updated)} services), {made} new requests"
+            else:
+                what = "up to date"
+            stdout.write(
+                f"  [{index + 1}/{len(files)}] {agency.slug}: {agency.name_fa}: {what} ({timing})"
+            )
+    for username, role in (
+        (admin_username, NationalRole.ADMINISTRATOR),
+        (SUPERVISOR, NationalRole.PROVINCIAL_SUPERVISOR),
+    ):
+        demo.changed |= services.ensure_user_in_schema(
+            "public", username=username, password_hash=password_hash, roles=[role]
+        )
+        demo.users.append(("national", username, [str(role)]))
+    demo.users.append(("agency", admin_username, [str(role) for role in AgencyRole]))
+    demo.users += [("agency", username, [str(role)]) for role, username in ROLE_USERS.items()]
+    return demo

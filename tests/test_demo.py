@@ -1,0 +1,257 @@
+"""The demo that `make run` seeds: six agencies with full catalogues, a user for every role,
+and requests in every status with a history; a second seed changes nothing."""
+
+import json
+import time
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+from django.test import override_settings
+from django.utils import timezone
+from django.utils.functional import empty
+from django_tenants.utils import schema_context
+
+from catalog_pages.catalog_format.validation import parse, validate
+from catalog_pages.models import ServicePage
+from console.demo import ROLE_USERS, SUPERVISOR, catalogue_files, seed_demo
+from notifications.models import SmsMessage
+from persian.validators import is_valid_national_id
+from service_requests.constants import ChangeKind, RequestStatus, Sender
+from service_requests.models import (
+    RequestMessage,
+    ResponseDocument,
+    ServiceRequest,
+    StatusChange,
+)
+from service_requests.storage import private_storage
+from tenants.constants import AgencyRole
+from tenants.models import Agency
+
+TOPICS = {
+    "identity-civil",
+    "health",
+    "education",
+    "business",
+    "housing-construction",
+    "transport-vehicles",
+    "employment-insurance",
+    "taxes-finance",
+    "justice-police",
+    "welfare",
+    "agriculture",
+    "utilities",
+    "municipal-services",
+}
+LIFE_EVENTS = {
+    "birth",
+    "marriage",
+    "death",
+    "starting-school",
+    "military-service",
+    "first-job",
+    "starting-business",
+    "buying-home",
+    "buying-vehicle",
+    "retirement",
+    "moving-home",
+    "travel-abroad",
+}
+PASSWORD = settings.DEMO_ADMIN_PASSWORD
+ADMIN = settings.DEMO_ADMIN_USERNAME
+
+
+def test_every_demo_catalogue_is_valid_and_complete():
+    files = catalogue_files()
+    assert len(files) >= 6
+    codes = []
+    for path in files:
+        data, problems = parse(path.read_bytes())
+        assert not problems, (path.name, problems)
+        errors, warnings = validate(data)
+        assert (errors, warnings) == ([], []), path.name
+        assert len(data["services"]) >= 8, path.name
+        for service in data["services"]:
+            where = f"{path.name}: {service['slug']}"
+            assert service["title"].get("en"), where
+            assert set(service["topics"]) <= TOPICS and service["topics"], where
+            assert set(service.get("life_events", [])) <= LIFE_EVENTS, where
+            for part in ("steps", "laws", "faqs", "inquiries", "fees", "documents"):
+                assert part in service, (where, part)
+            for part in ("steps", "laws", "faqs", "inquiries"):
+                assert service[part], (where, part)
+            codes.append(service["registry_code"])
+    assert len(codes) == len(set(codes)), "registry codes are unique"
+
+
+class Echo:
+    def write(self, line):
+        print(line)
+
+
+def _counts() -> dict:
+    counts = {
+        "agencies": Agency.objects.count(),
+        "requests": ServiceRequest.objects.count(),
+        "history": StatusChange.objects.count(),
+        "messages": RequestMessage.objects.count(),
+        "answers": ResponseDocument.objects.count(),
+        "sms": SmsMessage.objects.count(),
+        "request_dates": sorted(
+            ServiceRequest.objects.values_list("submitted_at", "promised_on", "status")
+        ),
+    }
+    from django.contrib.auth import get_user_model
+
+    for agency in Agency.objects.exclude(schema_name="public"):
+        with schema_context(agency.schema_name):
+            counts[agency.slug] = (
+                ServicePage.objects.live().count(),
+                get_user_model().objects.count(),
+            )
+    with schema_context("public"):
+        counts["national_users"] = get_user_model().objects.count()
+    return counts
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo seeded twice in one transaction, rolled back after this module's tests."""
+    assert connection.settings_dict["NAME"].startswith("test_"), "never the real database"
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PRIVATE_MEDIA_ROOT=tmp_path_factory.mktemp("private")),
+    ):
+        private_storage._wrapped = empty
+        with transaction.atomic():
+            started = time.monotonic()
+            first = seed_demo(admin_username=ADMIN, admin_password=PASSWORD, stdout=Echo())
+            first_seconds = time.monotonic() - started
+            before = _counts()
+            started = time.monotonic()
+            second = seed_demo(admin_username=ADMIN, admin_password=PASSWORD, stdout=Echo())
+            second_seconds = time.monotonic() - started
+            after = _counts()
+            print(f"\ndemo seeded in {first_seconds:.1f} s, again in {second_seconds:.1f} s")
+            yield {
+                "first": first,
+                "second": second,
+                "before": before,
+                "after": after,
+                "times": (first_seconds, second_seconds),
+            }
+            connection.set_schema_to_public()
+            transaction.set_rollback(True)
+        private_storage._wrapped = empty
+
+
+def test_six_agencies_of_five_kinds_with_complete_services(demo, db):
+    agencies = demo["first"].agencies
+    assert len(agencies) >= 6
+    assert len({agency.kind for agency in agencies}) >= 5
+    provincial = [agency for agency in agencies if agency.kind == "provincial_office"]
+    assert provincial and provincial[0].parent.kind == "ministry"
+    seen = {"delivery": set(), "level": set(), "audience": set(), "free": set()}
+    for agency in agencies:
+        with schema_context(agency.schema_name):
+            pages = list(ServicePage.objects.live().filter(locale__language_code="fa").specific())
+            assert len(pages) >= 8, agency.slug
+            for page in pages:
+                where = f"{agency.slug}/{page.slug}"
+                assert page.package_gaps() == [], where
+                for relation in ("steps", "laws", "faqs", "inquiries"):
+                    assert getattr(page, relation).exists(), (where, relation)
+                assert page.registry_code and page.topics, where
+                if page.accepts_online_requests:
+                    assert (
+                        page.form_fields.exists()
+                        and page.documents.exists()
+                        or (page.no_documents_required)
+                    ), where
+                assert page.get_translations().filter(locale__language_code="en").exists()
+                seen["delivery"].add(page.delivery)
+                seen["level"].add(page.level)
+                seen["audience"].add(page.audience)
+                seen["free"].add(page.is_free)
+            assert any(step.in_person for page in pages for step in page.steps.all())
+    assert seen == {
+        "delivery": {"full", "partial", "in_person"},
+        "level": {"hq", "field"},
+        "audience": {"citizen", "business", "government_staff"},
+        "free": {True, False},
+    }
+
+
+def test_requests_in_every_status_with_a_conversation_and_a_history(demo, db):
+    requests = ServiceRequest.objects.all()
+    for agency in demo["first"].agencies:
+        statuses = set(requests.filter(agency=agency).values_list("status", flat=True))
+        assert statuses == set(RequestStatus.values), agency.slug
+    for request in requests:
+        assert is_valid_national_id(request.national_id), request.data
+        assert request.mobile.startswith("09") and len(request.mobile) == 11
+        assert request.data["full_name"]
+    with_documents = requests.filter(documents__isnull=False).distinct().count()
+    assert with_documents >= 0.8 * requests.count()
+    senders = set(RequestMessage.objects.values_list("sender", flat=True))
+    assert senders == {Sender.CITIZEN, Sender.AGENCY}
+    assert RequestMessage.objects.filter(attachments__isnull=False).exists()
+    answered = requests.filter(status__in=[RequestStatus.ANSWERED, RequestStatus.CLOSED])
+    assert all(ResponseDocument.objects.filter(request=r).exists() for r in answered)
+    assert StatusChange.objects.filter(kind=ChangeKind.EXTENSION).exists()
+    assert StatusChange.objects.filter(kind=ChangeKind.STEP, visit_at__isnull=False).exists()
+    assert (
+        requests.filter(status=RequestStatus.INCOMPLETE, paused_since__isnull=False).count()
+        == requests.filter(status=RequestStatus.INCOMPLETE).count()
+    )
+    assert requests.filter(status=RequestStatus.REJECTED, history__note__contains="شرایط").exists()
+    # A history over the last weeks, some of it overdue.
+    now = timezone.now()
+    oldest = requests.order_by("submitted_at").first().submitted_at
+    assert (now - oldest).days >= 28
+    assert requests.filter(submitted_at__gte=now - timezone.timedelta(days=1)).exists()
+    assert requests.filter(
+        status__in=[RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS],
+        promised_on__lt=timezone.localdate(),
+    ).exists()
+    for change in StatusChange.objects.all():
+        assert change.at <= now
+    # Every step the citizen hears of is in the SMS outbox, to be sent by the job worker.
+    assert SmsMessage.objects.count() >= StatusChange.objects.filter(kind=ChangeKind.STATUS).count()
+    assert not SmsMessage.objects.filter(request__isnull=True).exists()
+
+
+def test_every_role_logs_in_to_its_agency_admin(demo, db, client_for):
+    agencies = demo["first"].agencies
+    for agency in agencies[:2]:
+        with schema_context(agency.schema_name):
+            codes = list(
+                ServiceRequest.objects.filter(agency=agency).values_list("tracking_code", flat=True)
+            )
+        for role, username in ROLE_USERS.items():
+            client = client_for(agency.hostname)
+            with schema_context(agency.schema_name):
+                assert client.login(username=username, password=PASSWORD), (agency, username)
+            assert client.get("/admin/").status_code == 200, (agency.slug, username)
+            inbox = client.get("/admin/requests/")
+            if role == AgencyRole.REQUEST_CLERK:
+                html = inbox.content.decode()
+                assert inbox.status_code == 200
+                assert sum(code in html for code in codes) >= 5
+            else:
+                assert inbox.status_code in (302, 403, 404), (agency.slug, username)
+    for username in (ADMIN, SUPERVISOR):
+        client = client_for(settings.BASE_DOMAIN)
+        with schema_context("public"):
+            assert client.login(username=username, password=PASSWORD)
+        assert client.get("/admin/").status_code == 200
+    table = demo["first"].users
+    assert {user for _where, user, _roles in table} >= {ADMIN, SUPERVISOR, *ROLE_USERS.values()}
+
+
+def test_a_second_seed_changes_nothing_and_is_quick(demo, db):
+    assert demo["second"].requests_made == 0
+    assert demo["after"] == demo["before"]
+    first, second = demo["times"]
+    assert second < first / 2
+    print(json.dumps({"first_seed_s": round(first, 1), "second_seed_s": round(second, 1)}))
