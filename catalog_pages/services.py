@@ -15,6 +15,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -403,7 +404,9 @@ def _write_service(page, service: dict, language: str, keys: dict) -> None:
             sort_order=index,
             title=t(law["title"]),
             reference=law.get("reference", ""),
-            approved_on=law.get("approved_on"),
+            # A date, not the file's text: a revision cannot serialise text in a date field
+            # (Wagtail then saves the revision without any of the page's lists).
+            approved_on=date.fromisoformat(law["approved_on"]) if law.get("approved_on") else None,
             url=law.get("url", ""),
         )
         for index, (key, law) in _numbered(keys, service, "laws")

@@ -12,7 +12,7 @@ from django.apps import apps as django_apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django_tenants.utils import schema_context
-from wagtail.models import Revision
+from wagtail.models import Locale, Revision
 
 from catalog_pages import models
 from catalog_pages.catalog_format.convert import canonical_service, dumps
@@ -433,3 +433,37 @@ def test_unknown_topics_and_life_events_are_kept_with_a_warning_naming_them():
     exported = json.loads(dumps(export_catalogue(report.agency)))["services"][0]
     assert exported["topics"] == ["identity-civil", "space-travel"]
     assert exported["life_events"] == ["birth", "moon-landing"]
+
+
+@pytest.mark.django_db
+def test_a_law_with_its_approval_date_keeps_the_english_page_in_english(client_for):
+    """A law's ``approved_on`` once reached the revision as text: Wagtail then saved the
+    English page's revision without any of its lists, so the English form kept the
+    Persian labels it was copied with, and every re-import "updated" the service."""
+    data = sample()
+    service = data["services"][0]
+    service["laws"] = [
+        {"title": text("قانون ثبت احوال", "Civil Registration Act"), "approved_on": "1976-07-17"}
+    ]
+    service["form_fields"] = [
+        {"name": "applicant_name", "label": text("نام متقاضی", "Applicant's name"), "type": "text"}
+    ]
+
+    first = import_catalogue(raw(data))
+    again = import_catalogue(raw(data))
+
+    assert first.ok, first.errors
+    assert again.unchanged == [service["slug"] for service in data["services"]]
+    exported = next(
+        item
+        for item in export_catalogue(first.agency)["services"]
+        if item["slug"] == service["slug"]
+    )
+    assert exported["laws"] == canonical_service(service)["laws"]
+    assert exported["form_fields"][0]["label"] == {"fa": "نام متقاضی", "en": "Applicant's name"}
+    with schema_context(first.agency.schema_name):
+        fa_page = models.ServicePage.objects.get(slug=service["slug"], locale__language_code="fa")
+        en_page = fa_page.get_translation(Locale.objects.get(language_code="en"))
+    english = client_for(f"{first.agency.slug}.localhost").get(f"/en/apply/{en_page.pk}/")
+    assert english.status_code == 200
+    assert "Applicant&#x27;s name" in english.content.decode()

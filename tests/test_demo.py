@@ -251,6 +251,7 @@ def test_every_role_logs_in_to_its_agency_admin(demo, db, client_for):
 
 def test_a_second_seed_changes_nothing_and_is_quick(demo, db):
     assert demo["second"].requests_made == 0
+    assert not demo["second"].changed  # every catalogue re-imported as "unchanged"
     assert demo["after"] == demo["before"]
     first, second = demo["times"]
     assert second < first / 2
