@@ -185,7 +185,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Languages and time: Persian first, stored in UTC, shown in Tehran time -----------
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first (they win), then the Persian of Wagtail's and wagtail-localize's strings that
+# their own catalogues lack (locale/wagtail: never rewritten by makemessages). Both come
+# before the apps' own catalogues.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "wagtail"]
 TIME_ZONE = "Asia/Tehran"
 USE_I18N = True
 USE_TZ = True
