@@ -146,7 +146,7 @@ def desk(agency, staff_client):
 
 def _screens(desk, request_code):
     service, index, home = desk["service"], desk["index"], desk["home"]
-    translated, fresh = desk["translated"], desk["fresh"]
+    translated = desk["translated"]
     return {
         AgencyRole.EDITOR: [
             "/admin/",
