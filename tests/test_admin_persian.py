@@ -297,3 +297,31 @@ def test_the_moderation_workflow_is_named_in_persian(agency, desk):
     html = desk["clients"][AgencyRole.REVIEWER].get("/admin/").content.decode()
     assert "تأیید بازبین" in html  # the task awaiting the reviewer
     assert "Moderators approval" not in html
+
+
+def _title(html: str) -> str:
+    return re.search(r"<title>(.*?)</title>", html, re.S)[1].strip()
+
+
+def _h1(html: str) -> str:
+    return re.sub(r"\s+", " ", re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)[1]).strip()
+
+
+def test_the_agency_admin_is_titled_with_the_agency_name(agency, desk, client_for):
+    name = "پنجرهٔ سازمان ثبت احوال کشور"
+    login = client_for(agency.hostname).get("/admin/login/").content.decode()
+    assert _title(login) == f"ورود - {name}"
+    assert _h1(login) == f"ورود به {name}"
+
+    dashboard = desk["clients"][AgencyRole.EDITOR].get("/admin/").content.decode()
+    assert _title(dashboard) == f"داشبورد - {name}"
+    assert _h1(dashboard) == name
+    assert "Wagtail" not in _title(dashboard)
+
+
+def test_the_national_admin_is_titled_national(agency, national_admin_client, client_for):
+    login = client_for("localhost").get("/admin/login/").content.decode()
+    assert _title(login) == "ورود - پنجره — مدیریت ملی"
+    dashboard = national_admin_client.get("/admin/").content.decode()
+    assert _title(dashboard) == "داشبورد - پنجره — مدیریت ملی"
+    assert _h1(dashboard) == "پنجره — مدیریت ملی"
