@@ -7,6 +7,9 @@ class ThemesConfig(AppConfig):
     verbose_name = _("Themes")
 
     def ready(self):
+        from . import admin_dates
+
+        admin_dates.install()
         _name_wagtail_localize_in_persian()
 
 
