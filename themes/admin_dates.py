@@ -7,7 +7,8 @@ Installed once by ``ThemesConfig.ready``:
 - ``timesince_last_update`` (the page editor's status panel: "at 15:35", "3 days ago")
   and ``timesince_simple``: Persian digits;
 - the date-range filters' chips ("Date updated: 1 December 2026"): the Jalali date;
-- the CSV and XLSX exports of reports: Jalali date and Tehran time, as text.
+- the CSV and XLSX exports of reports: Jalali date and Tehran time, as text;
+- Jalali date inputs (``themes.widgets``) in place of Wagtail's Gregorian pickers.
 """
 
 import datetime
@@ -57,7 +58,17 @@ def _jalali_filter_value(self, value):
 
 
 def install() -> None:
-    from wagtail.admin import active_filters
+    from django.db import models
+    from wagtail.admin import active_filters, filters
+    from wagtail.admin.forms.models import register_form_field_override
+
+    from .widgets import JalaliDateInput, JalaliDateTimeInput
+
+    # Jalali inputs for every date of Wagtail's model forms (pages, snippets, settings,
+    # the publishing schedule) and of the listings' date-range filters.
+    register_form_field_override(models.DateField, override={"widget": JalaliDateInput})
+    register_form_field_override(models.DateTimeField, override={"widget": JalaliDateTimeInput})
+    filters.AdminDateInput = JalaliDateInput
     from wagtail.admin.templatetags.wagtailadmin_tags import register
     from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
