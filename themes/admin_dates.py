@@ -61,6 +61,7 @@ def install() -> None:
     from django.db import models
     from wagtail.admin import active_filters, filters
     from wagtail.admin.forms.models import register_form_field_override
+    from wagtail.admin.panels import publishing_panel
 
     from .widgets import JalaliDateInput, JalaliDateTimeInput
 
@@ -69,6 +70,8 @@ def install() -> None:
     register_form_field_override(models.DateField, override={"widget": JalaliDateInput})
     register_form_field_override(models.DateTimeField, override={"widget": JalaliDateTimeInput})
     filters.AdminDateInput = JalaliDateInput
+    # The page editor's publishing schedule (go-live, expiry) names its widget itself.
+    publishing_panel.AdminDateTimeInput = JalaliDateTimeInput
     from wagtail.admin.templatetags.wagtailadmin_tags import register
     from wagtail.admin.views.mixins import SpreadsheetExportMixin
 

@@ -50,9 +50,9 @@ class JalaliDateInput(forms.TextInput):
         js = ["themes/js/jalali-picker.js"]
         css = {"all": ["themes/css/jalali-picker.css"]}
 
-    def __init__(self, attrs=None, format=None):  # noqa: A002 - Wagtail's widgets take it
+    def __init__(self, attrs=None, format=None, js_overlay_parent_selector=None):  # noqa: A002
+        # ``format`` and ``js_overlay_parent_selector``: as Wagtail's widgets take them.
         attrs = {"autocomplete": "off", "dir": "ltr", "inputmode": "numeric", **(attrs or {})}
-        attrs.setdefault("placeholder", "۱۴۰۵/۰۱/۱۵" + (" ۰۸:۳۰" if self.with_time else ""))
         super().__init__(attrs)
 
     def get_context(self, name, value, attrs):
