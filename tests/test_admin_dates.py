@@ -124,3 +124,6 @@ def test_the_editors_status_panel_counts_in_persian_digits(dated):
     # The status side panel (opened with a click): "… days ago by editor".
     assert re.search(r"[۰-۹]+\s(روز|ساعت|دقیقه|هفته|ماه|سال)", html)
     assert not re.search(r"[0-9]+\s(روز|ساعت|دقیقه|هفته|ماه|سال)", html)
+    # Its counts too: the page's languages and references.
+    assert "در ۲ زبان" in html
+    assert re.search(r"[۰-۹]+ بار ارجاع", html)
