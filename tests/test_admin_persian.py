@@ -325,3 +325,32 @@ def test_the_national_admin_is_titled_national(agency, national_admin_client, cl
     dashboard = national_admin_client.get("/admin/").content.decode()
     assert _title(dashboard) == "داشبورد - پنجره — مدیریت ملی"
     assert _h1(dashboard) == "پنجره — مدیریت ملی"
+
+
+def test_the_strings_the_admin_hands_its_javascript_are_persian(agency, desk):
+    """``wagtailConfig`` (month and weekday names, bulk actions) and the editor's block
+    definitions (StreamField labels, help texts) are JSON for the browser to render."""
+    html = desk["clients"][AgencyRole.EDITOR].get(f"/admin/pages/{desk['service'].pk}/edit/")
+    html = html.content.decode()
+    config = json.loads(
+        re.search(
+            r'<script id="wagtail-config" type="application/json">(.*?)</script>', html, re.S
+        )[1]
+    )
+
+    def strings(value):
+        if isinstance(value, dict):
+            for item in value.values():
+                yield from strings(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from strings(item)
+        elif isinstance(value, str):
+            yield value
+
+    english = sorted(
+        text
+        for text in strings(config.get("STRINGS", {}))
+        if re.search(r"[A-Za-z]{3,}", re.sub(r"%\(\w+\)s", "", text))
+    )
+    assert english == []
