@@ -297,6 +297,16 @@ def test_the_moderation_workflow_is_named_in_persian(agency, desk):
     html = desk["clients"][AgencyRole.REVIEWER].get("/admin/").content.decode()
     assert "تأیید بازبین" in html  # the task awaiting the reviewer
     assert "Moderators approval" not in html
+    from wagtail.models import Task, Workflow
+
+    from tenants.roles import ensure_agency_roles
+
+    with schema_context(agency.schema_name):
+        Workflow.objects.update(name="Moderators approval")
+        Task.objects.update(name="Moderators approval")
+        ensure_agency_roles()  # as migrate_schemas does for every agency and the template
+        assert set(Workflow.objects.values_list("name", flat=True)) == {"بازبینی و انتشار"}
+        assert set(Task.objects.values_list("name", flat=True)) == {"تأیید بازبین"}
 
 
 def _title(html: str) -> str:
