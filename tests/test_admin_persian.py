@@ -6,6 +6,7 @@ aria-label, placeholder and alt attributes) must hold no run of English words
 but data (English page titles, user names) and a few names (PDF, CSV...).
 """
 
+import io
 import json
 import re
 from html.parser import HTMLParser
@@ -364,3 +365,32 @@ def test_the_strings_the_admin_hands_its_javascript_are_persian(agency, desk):
         if re.search(r"[A-Za-z]{3,}", re.sub(r"%\(\w+\)s", "", text))
     )
     assert english == []
+
+
+def test_the_sidebar_shows_the_agencys_logo_named_with_the_agency(agency, desk, settings, tmp_path):
+    from django.core.files.images import ImageFile
+    from wagtail.images.models import Image
+    from wagtail.models import Site
+
+    from themes.models import AgencyBranding
+
+    from .conftest import make_image
+
+    client = desk["clients"][AgencyRole.EDITOR]
+    default = client.get("/admin/").content.decode()
+    assert "<template data-wagtail-sidebar-branding-logo></template>" in default  # Wagtail's
+
+    settings.MEDIA_ROOT = tmp_path
+    with schema_context(agency.schema_name):
+        logo = Image.objects.create(
+            title="نشان", file=ImageFile(io.BytesIO(make_image()), name="logo.png")
+        )
+        branding = AgencyBranding.for_site(Site.objects.get(is_default_site=True))
+        branding.logo = logo
+        branding.save()
+    html = client.get("/admin/").content.decode()
+    sidebar = re.search(
+        r"<template data-wagtail-sidebar-branding-logo>(.*?)</template>", html, re.S
+    )
+    assert 'alt="پنجرهٔ سازمان ثبت احوال کشور"' in sidebar[1]
+    assert "<img" in sidebar[1]
