@@ -73,4 +73,22 @@ def test_the_page_editor_schedules_with_jalali_dates(agency, staff_client):  # n
     assert "jalali-picker.js" in html
     # The listing's date filter too.
     listing = client.get(f"/admin/pages/{service.get_parent().pk}/").content.decode()
-    assert "data-jalali-picker" in listing
+    assert "data-jalali-picker" in listing and "jalali-picker.js" in listing
+
+
+@pytest.mark.django_db
+def test_admin_model_forms_say_how_to_write_a_jalali_date():
+    from django.forms import modelform_factory
+    from wagtail.admin.forms import WagtailAdminModelForm
+
+    from service_requests.models import Holiday
+
+    form_class = modelform_factory(Holiday, form=WagtailAdminModelForm, fields=["date", "title"])
+    with translation.override("fa"):
+        wrong = form_class({"date": "۱۴۰۴/۱۲/۳۰", "title": "نوروز"})
+        assert not wrong.is_valid()
+        assert wrong.errors["date"] == ["تاریخ را مانند ۱۴۰۳/۰۱/۱۵ وارد کنید."]
+        right = form_class({"date": "۱۴۰۵/۰۱/۰۱", "title": "نوروز"})
+        assert right.is_valid(), right.errors
+    assert right.cleaned_data["date"] == datetime.date(2026, 3, 21)
+    assert isinstance(form_class().fields["date"].widget, JalaliDateInput)

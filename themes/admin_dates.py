@@ -15,6 +15,7 @@ import datetime
 
 import jdatetime
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from persian.dates import fa_digits, jalali
 
@@ -67,8 +68,20 @@ def install() -> None:
 
     # Jalali inputs for every date of Wagtail's model forms (pages, snippets, settings,
     # the publishing schedule) and of the listings' date-range filters.
-    register_form_field_override(models.DateField, override={"widget": JalaliDateInput})
-    register_form_field_override(models.DateTimeField, override={"widget": JalaliDateTimeInput})
+    register_form_field_override(
+        models.DateField,
+        override={
+            "widget": JalaliDateInput,
+            "error_messages": {"invalid": _("Enter the date like 1403/01/15.")},
+        },
+    )
+    register_form_field_override(
+        models.DateTimeField,
+        override={
+            "widget": JalaliDateTimeInput,
+            "error_messages": {"invalid": _("Enter the date and time like 1403/01/15 08:30.")},
+        },
+    )
     filters.AdminDateInput = JalaliDateInput
     # The page editor's publishing schedule (go-live, expiry) names its widget itself.
     publishing_panel.AdminDateTimeInput = JalaliDateTimeInput
