@@ -1,7 +1,9 @@
 """The editors' admin in a real browser: Persian, titled with the agency, Jalali dates picked
 with the Jalali picker and stored right; screenshots of the dashboard and the editor.
 
-Served by granian from the test database (the harness of tests/test_browser.py).
+Served by granian from the test database (the harness of tests/test_browser.py). The
+screenshots land in var/screenshots/ like the harness's; the README's copies in
+docs/screenshots/ come from ``PANJEREH_SCREENSHOT_DIR=docs/screenshots``.
 """
 
 # The harness's fixtures are imported by name, so test arguments "redefine" them.
@@ -15,6 +17,7 @@ import pytest
 
 from .test_browser import (  # noqa: F401 - fixtures of the browser harness
     CHROMIUM,
+    SCREENSHOTS,
     STAFF_PASSWORD,
     _database_calls_beside_playwright,
     _serious_violations,
@@ -23,8 +26,7 @@ from .test_browser import (  # noqa: F401 - fixtures of the browser harness
     server,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs" / "screenshots"
+DOCS = SCREENSHOTS
 
 pytestmark = [
     pytest.mark.browser,
