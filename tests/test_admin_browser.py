@@ -127,6 +127,23 @@ def test_an_editor_picks_a_go_live_date_on_the_jalali_calendar(browser, server, 
     )
     assert stored == expected
     assert stored.astimezone(datetime.UTC).hour == 5  # 08:30 in Tehran is 05:00 UTC
+    # The picker's calendar arithmetic agrees with jdatetime: the weekday each month
+    # starts on, and month lengths (Esfand of leap years), 1399 to 1410.
+    pairs = desk.evaluate(
+        """() => {
+            const j = window.panjerehJalali, out = [];
+            for (let y = 1399; y <= 1410; y++) for (let m = 1; m <= 12; m++) {
+                const g = j.gregorian(j.fromJalali(y, m, 1));
+                out.push([y, m, g.gy, g.gm, g.gd, j.monthLength(y, m)]);
+            }
+            return out;
+        }"""
+    )
+    for year, month, gy, gm, gd, length in pairs:
+        first = jdatetime.date(year, month, 1)
+        assert first.togregorian() == datetime.date(gy, gm, gd), (year, month)
+        following = jdatetime.date(year + (month == 12), month % 12 + 1, 1)
+        assert length == (following.togregorian() - first.togregorian()).days, (year, month)
     # Shown again in Jalali.
     desk.goto(f"{server}/admin/pages/{service.pk}/edit/")
     assert desk.locator('[name="go_live_at"]').input_value() == typed.split(" ")[0] + " ۰۸:۳۰"
