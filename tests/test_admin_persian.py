@@ -38,7 +38,9 @@ WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
 
 class _VisibleText(HTMLParser):
     """The text a person sees or hears: nothing inside script, style, template or
-    noscript, nor inside an element marked ``hidden``."""
+    noscript. Elements marked ``hidden`` (side panels, dialogs) count: they open with a
+    click; only Wagtail's placeholder "None" in its hidden counters (which its
+    JavaScript fills in) is left out."""
 
     HIDDEN = {"script", "style", "template", "noscript"}
     SPOKEN = ("title", "aria-label", "placeholder", "alt", "aria-description")
@@ -47,30 +49,31 @@ class _VisibleText(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.texts: list[str] = []
-        self._hiding: str | None = None  # the tag that started the hidden part
-        self._depth = 0
+        self._skipping = 0  # inside script, style...
+        self._hidden: list[str] = []  # open elements marked hidden
 
     def handle_starttag(self, tag, attrs):
-        if self._hiding:
-            if tag == self._hiding:
-                self._depth += 1
+        if tag in self.HIDDEN:
+            self._skipping += 1
+        if self._skipping:
             return
-        if tag not in self.VOID and (tag in self.HIDDEN or "hidden" in dict(attrs)):
-            self._hiding, self._depth = tag, 1
-            return
+        if tag not in self.VOID and (self._hidden or "hidden" in dict(attrs)):
+            self._hidden.append(tag)
         for name, value in attrs:
             if name in self.SPOKEN and value:
                 self.texts.append(value)
 
     def handle_endtag(self, tag):
-        if self._hiding and tag == self._hiding:
-            self._depth -= 1
-            if not self._depth:
-                self._hiding = None
+        if tag in self.HIDDEN and self._skipping:
+            self._skipping -= 1
+        elif not self._skipping and self._hidden and self._hidden[-1] == tag:
+            self._hidden.pop()
 
     def handle_data(self, data):
-        if not self._hiding and data.strip():
-            self.texts.append(data.strip())
+        text = data.strip()
+        if self._skipping or not text or (self._hidden and text == "None"):
+            return
+        self.texts.append(text)
 
 
 def visible_texts(html: str) -> list[str]:
@@ -289,7 +292,8 @@ def test_an_editor_who_chose_english_gets_it(agency, desk):
 def test_the_english_word_finder_catches_an_untranslated_string():
     html = '<main><h1>داشبورد</h1><button aria-label="Toggle sidebar">۱</button></main>'
     assert english_runs(html, set()) == ["Toggle sidebar"]
-    assert english_runs('<div hidden><p>None</p></div><p title="Close">۱</p>', set()) == ["Close"]
+    hidden = '<div hidden><p>None</p><p>Saved</p></div><p title="Close">۱</p>'
+    assert english_runs(hidden, set()) == ["Close", "Saved"]
     assert english_runs("<p>پرونده PDF و CSV</p><script>var a='Hello'</script>", set()) == []
     assert english_runs("<p>Birth registration</p>", {"Birth", "registration"}) == []
 
