@@ -84,6 +84,13 @@ RESERVED_SLUGS = frozenset(
 )
 
 
+# Wagtail's starter moderation workflow and its one task ("Moderators approval"), named
+# in Persian in every agency (data that editors see in the page editor and reports).
+MODERATION_WORKFLOW_NAME = "بازبینی و انتشار"
+MODERATION_TASK_NAME = "تأیید بازبین"
+WAGTAIL_MODERATION_NAME = "Moderators approval"
+
+
 class AgencyRole(models.TextChoices):
     """The roles of an agency's staff: Wagtail groups in its schema, named in Persian.
 

@@ -12,7 +12,13 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from .constants import AgencyRole, NationalRole
+from .constants import (
+    MODERATION_TASK_NAME,
+    MODERATION_WORKFLOW_NAME,
+    WAGTAIL_MODERATION_NAME,
+    AgencyRole,
+    NationalRole,
+)
 
 ACCESS_ADMIN = "wagtailadmin.access_admin"
 HANDLE_REQUESTS = "service_requests.handle_request"
@@ -144,6 +150,8 @@ def ensure_agency_roles() -> dict[str, object]:
         GroupCollectionPermission,
         GroupPagePermission,
         Page,
+        Task,
+        Workflow,
     )
 
     root_page = Page.get_first_root_node()
@@ -171,6 +179,8 @@ def ensure_agency_roles() -> dict[str, object]:
     approvers = [groups[role.name] for role in AGENCY_ROLES if role.approves]
     for task in GroupApprovalTask.objects.all():
         task.groups.set(approvers)
+    Workflow.objects.filter(name=WAGTAIL_MODERATION_NAME).update(name=MODERATION_WORKFLOW_NAME)
+    Task.objects.filter(name=WAGTAIL_MODERATION_NAME).update(name=MODERATION_TASK_NAME)
     Group.objects.filter(name__in=_WAGTAIL_DEFAULT_GROUPS).delete()
     return groups
 

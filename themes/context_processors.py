@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from tenants.links import portal_url
 from tenants.schemas import is_public
@@ -21,3 +22,15 @@ def portal(request):
         "current_agency": agency,
         "other_languages": other_languages,
     }
+
+
+def admin_branding(request):
+    """The admin's name: «پنجرهٔ <agency>» on an agency's host, the national one on the portal.
+
+    Wagtail's WAGTAIL_SITE_NAME is one for every host; the admin templates of
+    ``themes/templates/wagtailadmin`` (title, login, dashboard) show this instead.
+    """
+    tenant = getattr(request, "tenant", None)
+    if tenant is None or is_public(tenant):
+        return {"admin_site_name": _("Panjereh — national administration")}
+    return {"admin_site_name": _("Panjereh of %(agency)s") % {"agency": tenant.name}}

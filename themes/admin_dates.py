@@ -1,0 +1,106 @@
+"""Jalali dates and Persian digits in the Wagtail admin, in the few places Wagtail formats
+dates in Python rather than through ``wagtailadmin/shared/human_readable_date.html``
+(overridden in ``themes/templates``: listings, history, the audit log, the dashboard).
+
+Installed once by ``ThemesConfig.ready``:
+
+- ``timesince_last_update`` (the page editor's status panel: "at 15:35", "3 days ago")
+  and ``timesince_simple``: Persian digits;
+- the date-range filters' chips ("Date updated: 1 December 2026"): the Jalali date;
+- the CSV and XLSX exports of reports: Jalali date and Tehran time, as text;
+- Jalali date inputs (``themes.widgets``) in place of Wagtail's Gregorian pickers.
+"""
+
+import datetime
+
+import jdatetime
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from persian.dates import fa_digits, jalali
+
+# Stands for the user's name while digits are made Persian (the name keeps its own).
+_NAME = "\uf8ff"
+
+
+def _persian_timesince_last_update(
+    last_update, show_time_prefix=False, user_display_name="", use_shorthand=True
+):
+    from wagtail.admin.templatetags import wagtailadmin_tags
+
+    text = wagtailadmin_tags.timesince_last_update(
+        last_update,
+        show_time_prefix=show_time_prefix,
+        user_display_name=_NAME if user_display_name else "",
+        use_shorthand=use_shorthand,
+    )
+    return fa_digits(text).replace(_NAME, str(user_display_name))
+
+
+def _persian_timesince_simple(value):
+    from wagtail.admin.templatetags import wagtailadmin_tags
+
+    return fa_digits(wagtailadmin_tags.timesince_simple(value))
+
+
+def export_date(value) -> str:
+    """A date or datetime of a report export: «۱۴۰۵/۰۹/۱۰ ۱۵:۳۵» (Tehran time), which
+    sorts as text."""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value, datetime.UTC)
+        local = jdatetime.datetime.fromgregorian(datetime=timezone.localtime(value))
+        return fa_digits(local.strftime("%Y/%m/%d %H:%M"))
+    return fa_digits(jdatetime.date.fromgregorian(date=value).strftime("%Y/%m/%d"))
+
+
+def _jalali_filter_value(self, value):
+    return jalali(value) if value is not None else self.empty_value_label
+
+
+def install() -> None:
+    from django.db import models
+    from wagtail.admin import active_filters, filters
+    from wagtail.admin.forms.models import register_form_field_override
+    from wagtail.admin.panels import publishing_panel
+
+    from .widgets import JalaliDateInput, JalaliDateTimeInput
+
+    # Jalali inputs for every date of Wagtail's model forms (pages, snippets, settings,
+    # the publishing schedule) and of the listings' date-range filters.
+    register_form_field_override(
+        models.DateField,
+        override={
+            "widget": JalaliDateInput,
+            "error_messages": {"invalid": _("Enter the date like 1403/01/15.")},
+        },
+    )
+    register_form_field_override(
+        models.DateTimeField,
+        override={
+            "widget": JalaliDateTimeInput,
+            "error_messages": {"invalid": _("Enter the date and time like 1403/01/15 08:30.")},
+        },
+    )
+    filters.AdminDateInput = JalaliDateInput
+    # The page editor's publishing schedule (go-live, expiry) names its widget itself.
+    publishing_panel.AdminDateTimeInput = JalaliDateTimeInput
+    from wagtail.admin.templatetags.wagtailadmin_tags import register
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+    register.simple_tag(_persian_timesince_last_update, name="timesince_last_update")
+    register.filter("timesince_simple", _persian_timesince_simple)
+    active_filters.DateFromToRangeFilterAdapter.format_value = _jalali_filter_value
+    mixin = SpreadsheetExportMixin
+    preprocess = {
+        key: value
+        for key, value in mixin.custom_value_preprocess.items()
+        if key not in (datetime.datetime, (datetime.date, datetime.time))
+    }
+    jalali_text = {mixin.FORMAT_CSV: export_date, mixin.FORMAT_XLSX: export_date}
+    mixin.custom_value_preprocess = {
+        datetime.datetime: jalali_text,
+        datetime.date: jalali_text,
+        datetime.time: {mixin.FORMAT_XLSX: None},
+        **preprocess,
+    }
