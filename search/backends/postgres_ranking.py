@@ -1,0 +1,367 @@
+"""How the PostgreSQL backend ranks: what a query is about, and which services answer it.
+
+A query is a list of *concepts*: its informative words (conversational words
+dropped; a word no service has is read without a clitic, «شناسنامه‌ام», or else
+corrected to the closest indexed word), each matched as typed (as a prefix from
+four letters on), through a synonym phrase, or by an agency's name; and the
+registry codes in it. A concept weighs its inverse document frequency in the
+index: a word most services have («صدور», «درخواست») weighs almost nothing, a
+word no service has weighs the most.
+
+A service answers the query only when the concepts it matches carry at least
+``COVERAGE`` of the query's weight. A query about something no agency offers,
+sharing only common words with real services, or a rare word nobody has, gets
+no hits; the services nearest to it are offered apart (``Results.related``).
+Among the answers, a concept found in a title counts more than in the keywords,
+the agency's name, the summary or the body, and a registry code comes first.
+
+Document frequencies are cached per process under ``IndexGeneration``, which
+every write to the index changes in its own transaction.
+"""
+
+import math
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection
+
+from persian.text import terms
+from tenants.models import Agency
+
+from ..models import IndexedService, IndexedTerm, IndexGeneration
+from ..query import base_form, synonym_alternatives, without_clitic
+
+# The share of the query's weight an answer must match.
+COVERAGE = 2 / 3
+# How much a concept counts where it is found (best place first).
+TITLE, KEYWORDS, AGENCY, SUMMARY, BODY = 1.0, 0.8, 0.7, 0.5, 0.3
+# How much the title's closeness to the whole query adds (pg_trgm word similarity, 0–1).
+TITLE_SIMILARITY = 0.3
+# A registry code match comes before everything else.
+CODE_FIRST = 10.0
+# Words shorter than this match whole words only («کار» is not «کارت»).
+PREFIX_FROM = 4
+# How alike (pg_trgm similarity) a word must be to a known word to be taken for a typo of it.
+TYPO_SIMILARITY = 0.4
+# Related services are those with a concept at least this share of the rarest one's weight,
+# and found in at most half of the services.
+RELATED_WEIGHT = 0.5
+
+
+@dataclass
+class Concept:
+    term: str = ""
+    # Synonym phrases that stand for it (each a tuple of terms, all required).
+    alternatives: tuple = ()
+    # Agencies whose name has it; services whose registry code it is.
+    agencies: tuple = ()
+    services: tuple = ()
+    code: str = ""
+    documents: int = 0
+    weight: float = 0.0
+
+    def key(self) -> tuple:
+        return (self.term, self.alternatives, self.agencies, self.code)
+
+    def tsquery(self, weights: str = "") -> str:
+        parts = [_lexeme(self.term, weights)] if self.term else []
+        parts += [
+            "(" + " & ".join(_lexeme(t, weights) for t in alt) + ")" for alt in self.alternatives
+        ]
+        return " | ".join(parts)
+
+
+@dataclass
+class Analysis:
+    concepts: list = field(default_factory=list)
+    total_weight: float = 0.0
+    # The typed words with typos corrected, when one was.
+    corrected: list = field(default_factory=list)
+    # What the highlight marks.
+    marked: list = field(default_factory=list)
+
+
+def _lexeme(term: str, weights: str = "") -> str:
+    flags = ("*" if len(term) >= PREFIX_FROM else "") + weights
+    quoted = "'" + term.replace("\\", "").replace("'", "''") + "'"
+    return f"{quoted}:{flags}" if flags else quoted
+
+
+def _matches(term: str, word: str) -> bool:
+    return word == term or (len(term) >= PREFIX_FROM and word.startswith(term))
+
+
+# Document frequencies, per generation of the index: {generation: {(language, key): count}}.
+_STATISTICS: dict = {}
+
+
+def index_changed() -> None:
+    """Called by every write to the index, inside its transaction."""
+    value = secrets.randbits(62)
+    if not IndexGeneration.objects.update(value=value):
+        IndexGeneration.objects.create(value=value)
+
+
+def _statistics() -> dict:
+    generation = IndexGeneration.objects.values_list("value", flat=True).first()
+    if generation is None:
+        return {}  # never written through the backend: nothing to cache under
+    found = _STATISTICS.get(generation)
+    if found is None:
+        _STATISTICS.clear()
+        found = _STATISTICS[generation] = {}
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _name_terms(name_fa: str, name_en: str) -> frozenset:
+    return frozenset(terms(f"{name_fa} {name_en}"))
+
+
+def _agencies() -> list[tuple[int, frozenset]]:
+    return [
+        (pk, _name_terms(name_fa, name_en or ""))
+        for pk, name_fa, name_en in Agency.objects.filter(is_active=True).values_list(
+            "id", "name_fa", "name_en"
+        )
+    ]
+
+
+def _concept(term: str, alternatives, agencies) -> Concept:
+    def named(words, phrase) -> bool:
+        return all(any(_matches(t, word) for word in words) for t in phrase)
+
+    found = tuple(
+        pk
+        for pk, words in agencies
+        if named(words, [term]) or any(named(words, alt) for alt in alternatives)
+    )
+    return Concept(
+        term=term, alternatives=tuple(tuple(alt) for alt in alternatives), agencies=found
+    )
+
+
+def _condition(concept: Concept, weights: str = "") -> tuple[str, list]:
+    """SQL true when a row has the concept (in the fields of ``weights``, if given)."""
+    parts, params = [], []
+    if concept.term:
+        parts.append("s.search_vector @@ %s::tsquery")
+        params.append(concept.tsquery(weights))
+    if concept.agencies and not weights:
+        parts.append("s.agency_id = ANY(%s)")
+        params.append(list(concept.agencies))
+    if concept.services and not weights:
+        parts.append("s.id = ANY(%s)")
+        params.append(list(concept.services))
+    return ("(" + " OR ".join(parts) + ")" if parts else "FALSE"), params
+
+
+def _count(concepts: list[Concept], language: str, statistics: dict) -> None:
+    """Set each concept's document frequency (one query for those not cached)."""
+    missing = [c for c in concepts if (language, c.key()) not in statistics]
+    if missing:
+        conditions = [_condition(c) for c in missing]
+        select = ", ".join(f"count(*) FILTER (WHERE {sql})" for sql, _ in conditions)
+        where = " OR ".join(sql for sql, _ in conditions)
+        params = [p for _, ps in conditions for p in ps] + [language]
+        params += [p for _, ps in conditions for p in ps]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {select} FROM {IndexedService._meta.db_table} s "  # noqa: S608
+                f"WHERE s.language = %s AND ({where})",
+                params,
+            )
+            counts = cursor.fetchone()
+        for concept, count in zip(missing, counts, strict=True):
+            statistics[(language, concept.key())] = count
+    for concept in concepts:
+        concept.documents = statistics[(language, concept.key())]
+
+
+def _size(language: str, statistics: dict) -> int:
+    key = (language, "services")
+    if key not in statistics:
+        statistics[key] = IndexedService.objects.filter(language=language).count()
+    return statistics[key]
+
+
+def closest_known_word(term: str) -> str:
+    """The indexed title or keyword word closest to ``term``, if one is close enough."""
+    return (
+        IndexedTerm.objects.filter(term__trigram_similar=term)
+        .annotate(similarity=TrigramSimilarity("term", term))
+        .filter(similarity__gte=TYPO_SIMILARITY)
+        .order_by("-similarity", "term")
+        .values_list("term", flat=True)
+        .first()
+    ) or ""
+
+
+def analyse(query_terms: list[str], codes: list[str], language: str, groups) -> Analysis:
+    """The query's concepts with their weights."""
+    statistics = _statistics()
+    agencies = _agencies()
+    alternatives = synonym_alternatives(query_terms, groups)
+    concepts = [_concept(base_form(t), alternatives.get(t, ()), agencies) for t in query_terms]
+    _count(concepts, language, statistics)
+    corrected, typo = list(query_terms), False
+    for number, concept in enumerate(concepts):
+        if concept.documents:
+            continue
+        typed = query_terms[number]
+        candidates = [_concept(w, concept.alternatives, agencies) for w in without_clitic(typed)]
+        if candidates:
+            _count(candidates, language, statistics)
+        found = next((c for c in candidates if c.documents), None)
+        if found is None and len(typed) >= PREFIX_FROM:
+            closest = closest_known_word(typed)
+            if closest and closest != typed:
+                candidate = _concept(base_form(closest), concept.alternatives, agencies)
+                _count([candidate], language, statistics)
+                if candidate.documents:
+                    found, corrected[number], typo = candidate, closest, True
+        if found is not None:
+            concepts[number] = found
+    for code in dict.fromkeys(codes):
+        services = tuple(
+            IndexedService.objects.filter(language=language, registry_code=code).values_list(
+                "id", flat=True
+            )
+        )
+        concepts.append(Concept(code=code, services=services, documents=len(services)))
+    size = _size(language, statistics)
+    for concept in concepts:
+        concept.weight = math.log((size + 1) / (concept.documents + 0.5))
+    marked = [
+        t for c in concepts for t in (c.term, *(t for alt in c.alternatives for t in alt)) if t
+    ]
+    return Analysis(
+        concepts=concepts,
+        total_weight=sum(c.weight for c in concepts),
+        corrected=corrected if typo else [],
+        marked=marked,
+    )
+
+
+def _required(analysis: Analysis) -> list[Concept]:
+    """The fewest concepts one of which every answer must have (the heaviest first)."""
+    rest, required = analysis.total_weight, []
+    for concept in sorted(analysis.concepts, key=lambda c: -c.weight):
+        if rest < COVERAGE * analysis.total_weight - 1e-9:
+            break
+        required.append(concept)
+        rest -= concept.weight
+    return required
+
+
+def _factor(concept: Concept) -> tuple[str, list]:
+    """SQL: how much the concept counts in a row (0 if the row lacks it)."""
+    cases, params = [], []
+    if concept.services:
+        cases.append(f"WHEN s.id = ANY(%s) THEN {TITLE}")
+        params.append(list(concept.services))
+    if concept.term:
+        for weights, value in (("A", TITLE), ("B", KEYWORDS)):
+            cases.append(f"WHEN s.search_vector @@ %s::tsquery THEN {value}")
+            params.append(concept.tsquery(weights))
+    if concept.agencies:
+        cases.append(f"WHEN s.agency_id = ANY(%s) THEN {AGENCY}")
+        params.append(list(concept.agencies))
+    if concept.term:
+        for weights, value in (("C", SUMMARY), ("D", BODY)):
+            cases.append(f"WHEN s.search_vector @@ %s::tsquery THEN {value}")
+            params.append(concept.tsquery(weights))
+    if not cases:
+        return "0", []
+    return "CASE " + " ".join(cases) + " ELSE 0 END", params
+
+
+def _scored(analysis: Analysis, language: str, filters, candidates: list[Concept], tail: str):
+    """SQL and parameters: rows with any of ``candidates``, with their score and coverage."""
+    concepts = analysis.concepts
+    code = [pk for c in concepts for pk in c.services]
+    params = [code] if code else []
+    factors = []
+    for number, concept in enumerate(concepts):
+        sql, ps = _factor(concept)
+        factors.append(f"{sql} AS f{number}")
+        params += ps
+    params.append(language)
+    where = []
+    for concept in candidates:
+        sql, ps = _condition(concept)
+        where.append(sql)
+        params += ps
+    narrowed = ""
+    for name in ("level", "delivery", "audience", "province"):
+        if getattr(filters, name):
+            narrowed += f" AND s.{name} = %s"
+            params.append(getattr(filters, name))
+    if filters.agency:
+        narrowed += " AND a.slug = %s"
+        params.append(filters.agency)
+    params.append(" ".join(c.term for c in concepts if c.term))
+    total = analysis.total_weight or 1.0
+    quality = " + ".join(f"{c.weight!r} * f{n}" for n, c in enumerate(concepts))
+    covered = " + ".join(
+        f"CASE WHEN f{n} > 0 THEN {c.weight!r} ELSE 0 END" for n, c in enumerate(concepts)
+    )
+    sql = f"""
+        WITH candidates AS (
+            SELECT s.id, s.title, s.title_terms, a.slug AS agency, s.level, s.delivery,
+                   s.audience, s.province,
+                   {"CASE WHEN s.id = ANY(%s) THEN 1 ELSE 0 END" if code else "0"} AS code,
+                   {", ".join(factors)}
+            FROM {IndexedService._meta.db_table} s
+            JOIN {Agency._meta.db_table} a ON a.id = s.agency_id
+            WHERE s.language = %s AND a.is_active AND ({" OR ".join(where)}){narrowed}
+        ), scored AS (
+            SELECT *, ({quality}) / {total!r} AS quality, ({covered}) / {total!r} AS covered
+            FROM candidates
+        )
+        SELECT id, agency, level, delivery, audience, province, covered,
+               {CODE_FIRST} * code + quality
+                   + {TITLE_SIMILARITY} * word_similarity(%s, title_terms) AS score,
+               count(*) OVER () AS found
+        FROM scored {tail}
+    """  # noqa: S608 - identifiers and numbers are ours, values are parameters
+    return sql, params
+
+
+def _fetch(sql: str, params: list) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def rank(analysis: Analysis, language: str, filters, pool: int) -> tuple[list[dict], int]:
+    """The best ``pool`` answers (dicts with id, score and facet values) and how many there are."""
+    required = [c for c in _required(analysis) if c.documents]
+    if not required:
+        return [], 0
+    sql, params = _scored(
+        analysis,
+        language,
+        filters,
+        required,
+        f"WHERE covered >= {COVERAGE - 1e-9!r} ORDER BY score DESC, title, id LIMIT {int(pool)}",
+    )
+    rows = _fetch(sql, params)
+    return rows, (rows[0]["found"] if rows else 0)
+
+
+def related(analysis: Analysis, language: str, filters, limit: int) -> list[dict]:
+    """Services near a query nothing answers: those with its rarer known concepts."""
+    size = _size(language, _statistics())
+    known = [c for c in analysis.concepts if c.documents and c.documents <= size / 2]
+    if not known:
+        return []
+    heaviest = max(c.weight for c in known)
+    near = [c for c in known if c.weight >= RELATED_WEIGHT * heaviest]
+    sql, params = _scored(
+        analysis, language, filters, near, f"ORDER BY score DESC, title, id LIMIT {int(limit)}"
+    )
+    return _fetch(sql, params)
