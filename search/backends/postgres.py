@@ -102,8 +102,11 @@ class PostgresBackend(SearchBackend):
         """Refresh the planner's statistics after many rows arrive at once (rebuilds)."""
         from django.db import connection
 
+        tables = f"{IndexedService._meta.db_table}, {IndexedTerm._meta.db_table}"
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {IndexedService._meta.db_table}, {IndexedTerm._meta.db_table}")
+            # Outside a transaction, also drop the row versions the search vectors' update left.
+            vacuum = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+            cursor.execute(f"{vacuum} {tables}")
 
     def clear(self) -> None:
         IndexedService.objects.all().delete()
@@ -121,7 +124,7 @@ class PostgresBackend(SearchBackend):
         analysis = ranking.analyse(query_terms, codes, language, groups)
         if analysis.corrected:
             results.suggestion = " ".join(analysis.corrected)
-        pool, count = ranking.rank(analysis, language, filters, POOL)
+        pool, count, exact = ranking.rank(analysis, language, filters, POOL)
         if not pool:
             nearby = ranking.related(analysis, language, filters, RELATED)
             results.related = [
@@ -130,7 +133,7 @@ class PostgresBackend(SearchBackend):
             ]
             return results
         results.total = min(count, POOL)
-        results.total_is_lower_bound = count > POOL
+        results.total_is_lower_bound = count > POOL or not exact
         results.facets = {
             name: dict(Counter(row[name] for row in pool if row[name]).most_common())
             for name in FACETS

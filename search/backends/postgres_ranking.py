@@ -48,6 +48,8 @@ TYPO_SIMILARITY = 0.4
 # Related services are those with a concept at least this share of the rarest one's weight,
 # and found in at most half of the services.
 RELATED_WEIGHT = 0.5
+# More candidates than this: look among title and keyword matches first.
+BROAD = 1000
 
 
 @dataclass
@@ -65,12 +67,10 @@ class Concept:
     def key(self) -> tuple:
         return (self.term, self.alternatives, self.agencies, self.code)
 
-    def tsquery(self, weights: str = "") -> str:
-        parts = [_lexeme(self.term, weights)] if self.term else []
-        parts += [
-            "(" + " & ".join(_lexeme(t, weights) for t in alt) + ")" for alt in self.alternatives
-        ]
-        return " | ".join(parts)
+    def tsquery(self) -> str:
+        return " | ".join(
+            "(" + " & ".join(_lexeme(t) for t in phrase) + ")" for phrase in _phrases(self)
+        )
 
 
 @dataclass
@@ -83,10 +83,9 @@ class Analysis:
     marked: list = field(default_factory=list)
 
 
-def _lexeme(term: str, weights: str = "") -> str:
-    flags = ("*" if len(term) >= PREFIX_FROM else "") + weights
+def _lexeme(term: str) -> str:
     quoted = "'" + term.replace("\\", "").replace("'", "''") + "'"
-    return f"{quoted}:{flags}" if flags else quoted
+    return f"{quoted}:*" if len(term) >= PREFIX_FROM else quoted
 
 
 def _matches(term: str, word: str) -> bool:
@@ -143,16 +142,16 @@ def _concept(term: str, alternatives, agencies) -> Concept:
     )
 
 
-def _condition(concept: Concept, weights: str = "") -> tuple[str, list]:
-    """SQL true when a row has the concept (in the fields of ``weights``, if given)."""
+def _condition(concept: Concept) -> tuple[str, list]:
+    """SQL true when a row has the concept: in its text, its agency's name or its code."""
     parts, params = [], []
     if concept.term:
         parts.append("s.search_vector @@ %s::tsquery")
-        params.append(concept.tsquery(weights))
-    if concept.agencies and not weights:
+        params.append(concept.tsquery())
+    if concept.agencies:
         parts.append("s.agency_id = ANY(%s)")
         params.append(list(concept.agencies))
-    if concept.services and not weights:
+    if concept.services:
         parts.append("s.id = ANY(%s)")
         params.append(list(concept.services))
     return ("(" + " OR ".join(parts) + ")" if parts else "FALSE"), params
@@ -256,6 +255,27 @@ def _required(analysis: Analysis) -> list[Concept]:
     return required
 
 
+def _phrases(concept: Concept) -> list[tuple]:
+    return [(concept.term,), *concept.alternatives] if concept.term else list(concept.alternatives)
+
+
+def _words_match(column: str, concept: Concept, *, indexed: bool = False) -> tuple[str, list]:
+    """SQL: the normalised text ``column`` has the concept's word (or a synonym phrase's
+    words). Plain LIKE on a short text is far cheaper than reading the search vector;
+    ``indexed`` adds a LIKE its trigram index can answer."""
+    phrases, params = [], []
+    for phrase in _phrases(concept):
+        conditions = []
+        for term in phrase:
+            if indexed:
+                conditions.append(f"s.{column} LIKE %s")
+                params.append(f"%{term}%")
+            conditions.append(f"(' ' || s.{column} || ' ') LIKE %s")
+            params.append(f"% {term}{'%' if len(term) >= PREFIX_FROM else ' %'}")
+        phrases.append("(" + " AND ".join(conditions) + ")")
+    return ("(" + " OR ".join(phrases) + ")" if phrases else "FALSE"), params
+
+
 def _factor(concept: Concept) -> tuple[str, list]:
     """SQL: how much the concept counts in a row (0 if the row lacks it)."""
     cases, params = [], []
@@ -263,23 +283,50 @@ def _factor(concept: Concept) -> tuple[str, list]:
         cases.append(f"WHEN s.id = ANY(%s) THEN {TITLE}")
         params.append(list(concept.services))
     if concept.term:
-        for weights, value in (("A", TITLE), ("B", KEYWORDS)):
-            cases.append(f"WHEN s.search_vector @@ %s::tsquery THEN {value}")
-            params.append(concept.tsquery(weights))
+        for column, value in (("title_terms", TITLE), ("keyword_terms", KEYWORDS)):
+            sql, ps = _words_match(column, concept)
+            cases.append(f"WHEN {sql} THEN {value}")
+            params += ps
     if concept.agencies:
         cases.append(f"WHEN s.agency_id = ANY(%s) THEN {AGENCY}")
         params.append(list(concept.agencies))
     if concept.term:
-        for weights, value in (("C", SUMMARY), ("D", BODY)):
-            cases.append(f"WHEN s.search_vector @@ %s::tsquery THEN {value}")
-            params.append(concept.tsquery(weights))
+        sql, ps = _words_match("summary_terms", concept)
+        cases.append(f"WHEN {sql} THEN {SUMMARY}")
+        params += ps
+        cases.append(f"WHEN s.search_vector @@ %s::tsquery THEN {BODY}")
+        params.append(concept.tsquery())
     if not cases:
         return "0", []
     return "CASE " + " ".join(cases) + " ELSE 0 END", params
 
 
-def _scored(analysis: Analysis, language: str, filters, candidates: list[Concept], tail: str):
-    """SQL and parameters: rows with any of ``candidates``, with their score and coverage."""
+def _prominent(concept: Concept) -> tuple[str, list]:
+    """SQL: the row has the concept in its title or keywords, agency name or code."""
+    parts, params = [], []
+    if concept.term:
+        for column in ("title_terms", "keyword_terms"):
+            sql, ps = _words_match(column, concept, indexed=True)
+            parts.append(sql)
+            params += ps
+    if concept.agencies:
+        parts.append("s.agency_id = ANY(%s)")
+        params.append(list(concept.agencies))
+    if concept.services:
+        parts.append("s.id = ANY(%s)")
+        params.append(list(concept.services))
+    return ("(" + " OR ".join(parts) + ")" if parts else "FALSE"), params
+
+
+def _scored(
+    analysis: Analysis, language: str, filters, candidates, *, prominent=False, answers=True
+):
+    """SQL and parameters: rows with any of ``candidates`` (in a title or keywords only, if
+    ``prominent``), the answers only if ``answers``, best first, with their score and how
+    many there are.
+
+    The title's closeness to the query (costly) is weighed in for the best by the rest only.
+    """
     concepts = analysis.concepts
     code = [pk for c in concepts for pk in c.services]
     params = [code] if code else []
@@ -291,7 +338,7 @@ def _scored(analysis: Analysis, language: str, filters, candidates: list[Concept
     params.append(language)
     where = []
     for concept in candidates:
-        sql, ps = _condition(concept)
+        sql, ps = _prominent(concept) if prominent else _condition(concept)
         where.append(sql)
         params += ps
     narrowed = ""
@@ -308,49 +355,61 @@ def _scored(analysis: Analysis, language: str, filters, candidates: list[Concept
     covered = " + ".join(
         f"CASE WHEN f{n} > 0 THEN {c.weight!r} ELSE 0 END" for n, c in enumerate(concepts)
     )
+    answering = f"WHERE covered >= {COVERAGE - 1e-9!r}" if answers else ""
+    table = IndexedService._meta.db_table
     sql = f"""
-        WITH candidates AS (
-            SELECT s.id, s.title, s.title_terms, a.slug AS agency, s.level, s.delivery,
-                   s.audience, s.province,
+        WITH candidates AS MATERIALIZED (
+            SELECT s.id, a.slug AS agency, s.level, s.delivery, s.audience, s.province,
                    {"CASE WHEN s.id = ANY(%s) THEN 1 ELSE 0 END" if code else "0"} AS code,
                    {", ".join(factors)}
-            FROM {IndexedService._meta.db_table} s
+            FROM {table} s
             JOIN {Agency._meta.db_table} a ON a.id = s.agency_id
             WHERE s.language = %s AND a.is_active AND ({" OR ".join(where)}){narrowed}
         ), scored AS (
-            SELECT *, ({quality}) / {total!r} AS quality, ({covered}) / {total!r} AS covered
+            SELECT id, agency, level, delivery, audience, province, code,
+                   ({quality}) / {total!r} AS quality, ({covered}) / {total!r} AS covered
             FROM candidates
+        ), best AS (
+            SELECT *, count(*) OVER () AS found FROM scored {answering}
+            ORDER BY code DESC, quality DESC, id LIMIT %s
         )
-        SELECT id, agency, level, delivery, audience, province, covered,
-               {CODE_FIRST} * code + quality
-                   + {TITLE_SIMILARITY} * word_similarity(%s, title_terms) AS score,
-               count(*) OVER () AS found
-        FROM scored {tail}
+        SELECT b.id, b.agency, b.level, b.delivery, b.audience, b.province, b.found,
+               {CODE_FIRST} * b.code + b.quality
+                   + {TITLE_SIMILARITY} * word_similarity(%s, s.title_terms) AS score
+        FROM best b JOIN {table} s ON s.id = b.id
+        ORDER BY score DESC, s.title, b.id LIMIT %s
     """  # noqa: S608 - identifiers and numbers are ours, values are parameters
     return sql, params
 
 
-def _fetch(sql: str, params: list) -> list[dict]:
+def _run(sql: str, params: list, pool: int) -> list[dict]:
+    # The best 2 × pool by the rest, then the best pool with the title's closeness too.
+    params = [*params[:-1], 2 * pool, params[-1], pool]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [column.name for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def rank(analysis: Analysis, language: str, filters, pool: int) -> tuple[list[dict], int]:
-    """The best ``pool`` answers (dicts with id, score and facet values) and how many there are."""
+def rank(analysis: Analysis, language: str, filters, pool: int) -> tuple[list[dict], int, bool]:
+    """The best ``pool`` answers (dicts with id, score and facet values), how many there
+    are, and whether that count is exact.
+
+    When the concepts every answer must have are in more than ``BROAD`` services, the
+    answers are first sought among those with them in a title or keywords (or agency
+    name, or code): if these fill the pool, the others would rank below them anyway.
+    """
     required = [c for c in _required(analysis) if c.documents]
     if not required:
-        return [], 0
-    sql, params = _scored(
-        analysis,
-        language,
-        filters,
-        required,
-        f"WHERE covered >= {COVERAGE - 1e-9!r} ORDER BY score DESC, title, id LIMIT {int(pool)}",
-    )
-    rows = _fetch(sql, params)
-    return rows, (rows[0]["found"] if rows else 0)
+        return [], 0, True
+    if sum(c.documents for c in required) > BROAD:
+        sql, params = _scored(analysis, language, filters, required, prominent=True)
+        rows = _run(sql, params, pool)
+        if len(rows) >= pool:
+            return rows, rows[0]["found"], False
+    sql, params = _scored(analysis, language, filters, required)
+    rows = _run(sql, params, pool)
+    return rows, (rows[0]["found"] if rows else 0), True
 
 
 def related(analysis: Analysis, language: str, filters, limit: int) -> list[dict]:
@@ -361,7 +420,5 @@ def related(analysis: Analysis, language: str, filters, limit: int) -> list[dict
         return []
     heaviest = max(c.weight for c in known)
     near = [c for c in known if c.weight >= RELATED_WEIGHT * heaviest]
-    sql, params = _scored(
-        analysis, language, filters, near, f"ORDER BY score DESC, title, id LIMIT {int(limit)}"
-    )
-    return _fetch(sql, params)
+    sql, params = _scored(analysis, language, filters, near, answers=False)
+    return _run(sql, params, limit)
