@@ -168,3 +168,53 @@ def test_the_api_answers_a_query_nobody_answers_with_no_results(labelled, client
     data = client_for("localhost").get("/api/v1/search", {"q": "بلیط کنسرت"}).json()
 
     assert (data["total"], data["results"]) == (0, [])
+
+
+def test_elasticsearch_boosts_a_registry_code_and_requires_most_words():
+    from search.backends import Filters
+    from search.backends.elasticsearch import CODE_BOOST, query_body
+
+    body = query_body(
+        "کد خدمت ۱۶۰۰۱-۰۰۰-۰۰۲",
+        language="fa",
+        filters=Filters(),
+        active_agencies=["social-security"],
+        synonym_groups=[],
+        limit=20,
+        offset=0,
+    )
+    words = query_body(
+        "صدور گذرنامه سفر به مریخ",
+        language="fa",
+        filters=Filters(),
+        active_agencies=["police"],
+        synonym_groups=[],
+        limit=20,
+        offset=0,
+    )
+
+    should = body["query"]["bool"]["should"]
+    assert should == [{"terms": {"registry_code": ["16001000002"], "boost": CODE_BOOST}}]
+    fuzzy = words["query"]["bool"]["should"][1]["multi_match"]
+    assert fuzzy["minimum_should_match"] == "2<67%"
+    assert "agency_names^2" in fuzzy["fields"]
+
+
+def test_elasticsearch_documents_carry_both_agency_names():
+    import uuid
+
+    from catalog_pages.catalog_format.convert import canonical_service
+    from search.backends.elasticsearch import document_body, index_body
+    from search.documents import build_document
+
+    agency = Agency(slug="tehran", name_fa="شهرداری تهران", name_en="Tehran Municipality")
+    name_fa, name_en, services = AGENCIES["tehran-municipality"]
+    document = build_document(
+        canonical_service(services[0]), language="fa", translation_key=uuid.uuid4(), url="http://x/"
+    )
+
+    body = document_body(agency, document)
+
+    assert body["agency_names"] == "شهرداری تهران Tehran Municipality"
+    assert body["registry_code"] == "14001000001"
+    assert index_body()["mappings"]["properties"]["agency_names"]["analyzer"] == "persian_text"

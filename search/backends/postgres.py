@@ -11,7 +11,7 @@ from django.db.models import F
 
 from persian.text import terms
 
-from ..models import IndexedService, IndexedTerm, SynonymGroup
+from ..models import IndexedService, IndexedTerm
 from ..query import highlight, informative_terms, query_language, registry_codes
 from . import Filters, Hit, Results, SearchBackend
 from . import postgres_ranking as ranking
@@ -120,8 +120,7 @@ class PostgresBackend(SearchBackend):
         query_terms = informative_terms(terms(words), beside_code=bool(codes))
         if not query_terms and not codes:
             return results
-        groups = [group.phrase_list for group in SynonymGroup.objects.all()]
-        analysis = ranking.analyse(query_terms, codes, language, groups)
+        analysis = ranking.analyse(query_terms, codes, language)
         if analysis.corrected:
             results.suggestion = " ".join(analysis.corrected)
         pool, count, exact = ranking.rank(analysis, language, filters, POOL)

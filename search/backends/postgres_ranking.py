@@ -30,7 +30,7 @@ from django.db import connection
 from persian.text import terms
 from tenants.models import Agency
 
-from ..models import IndexedService, IndexedTerm, IndexGeneration
+from ..models import IndexedService, IndexedTerm, IndexGeneration, SynonymGroup
 from ..query import base_form, synonym_alternatives, without_clitic
 
 # The share of the query's weight an answer must match.
@@ -48,6 +48,8 @@ TYPO_SIMILARITY = 0.4
 # Related services are those with a concept at least this share of the rarest one's weight,
 # and found in at most half of the services.
 RELATED_WEIGHT = 0.5
+# How many more than the pool get the title's closeness weighed in.
+PREFETCH = 50
 # More candidates than this: look among title and keyword matches first.
 BROAD = 1000
 
@@ -75,6 +77,7 @@ class Concept:
 
 @dataclass
 class Analysis:
+    statistics: dict = field(default_factory=dict)
     concepts: list = field(default_factory=list)
     total_weight: float = 0.0
     # The typed words with typos corrected, when one was.
@@ -103,15 +106,43 @@ def index_changed() -> None:
         IndexGeneration.objects.create(value=value)
 
 
-def _statistics() -> dict:
-    generation = IndexGeneration.objects.values_list("value", flat=True).first()
+@dataclass
+class _State:
+    statistics: dict
+    agencies: list
+    groups: list
+
+
+# Agencies' name terms and synonym groups, per fingerprint of those tables.
+_NAMES: dict = {}
+
+
+def _state() -> _State:
+    """Statistics, agencies and synonyms as of now, read anew only when they changed."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT value FROM {IndexGeneration._meta.db_table} LIMIT 1), "  # noqa: S608
+            f"(SELECT count(*)::text || ' ' || coalesce(max(updated_at)::text, '') "
+            f"FROM {SynonymGroup._meta.db_table}), "
+            f"(SELECT count(*)::text || ' ' || coalesce(sum(hashtext(concat_ws(' ', id, name_fa, "
+            f"name_en, is_active))), 0)::text FROM {Agency._meta.db_table})"
+        )
+        generation, synonyms, names = cursor.fetchone()
     if generation is None:
-        return {}  # never written through the backend: nothing to cache under
-    found = _STATISTICS.get(generation)
+        statistics = {}  # never written through the backend: nothing to cache under
+    else:
+        statistics = _STATISTICS.get(generation)
+        if statistics is None:
+            _STATISTICS.clear()
+            statistics = _STATISTICS[generation] = {}
+    found = _NAMES.get((synonyms, names))
     if found is None:
-        _STATISTICS.clear()
-        found = _STATISTICS[generation] = {}
-    return found
+        _NAMES.clear()
+        found = _NAMES[(synonyms, names)] = (
+            _agencies(),
+            [group.phrase_list for group in SynonymGroup.objects.all()],
+        )
+    return _State(statistics, *found)
 
 
 @lru_cache(maxsize=4096)
@@ -198,11 +229,11 @@ def closest_known_word(term: str) -> str:
     ) or ""
 
 
-def analyse(query_terms: list[str], codes: list[str], language: str, groups) -> Analysis:
+def analyse(query_terms: list[str], codes: list[str], language: str) -> Analysis:
     """The query's concepts with their weights."""
-    statistics = _statistics()
-    agencies = _agencies()
-    alternatives = synonym_alternatives(query_terms, groups)
+    state = _state()
+    statistics, agencies = state.statistics, state.agencies
+    alternatives = synonym_alternatives(query_terms, state.groups)
     concepts = [_concept(base_form(t), alternatives.get(t, ()), agencies) for t in query_terms]
     _count(concepts, language, statistics)
     corrected, typo = list(query_terms), False
@@ -237,6 +268,7 @@ def analyse(query_terms: list[str], codes: list[str], language: str, groups) -> 
         t for c in concepts for t in (c.term, *(t for alt in c.alternatives for t in alt)) if t
     ]
     return Analysis(
+        statistics=statistics,
         concepts=concepts,
         total_weight=sum(c.weight for c in concepts),
         corrected=corrected if typo else [],
@@ -383,8 +415,8 @@ def _scored(
 
 
 def _run(sql: str, params: list, pool: int) -> list[dict]:
-    # The best 2 × pool by the rest, then the best pool with the title's closeness too.
-    params = [*params[:-1], 2 * pool, params[-1], pool]
+    # The best by the rest, then the best pool of those with the title's closeness too.
+    params = [*params[:-1], pool + PREFETCH, params[-1], pool]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [column.name for column in cursor.description]
@@ -414,7 +446,7 @@ def rank(analysis: Analysis, language: str, filters, pool: int) -> tuple[list[di
 
 def related(analysis: Analysis, language: str, filters, limit: int) -> list[dict]:
     """Services near a query nothing answers: those with its rarer known concepts."""
-    size = _size(language, _statistics())
+    size = _size(language, analysis.statistics)
     known = [c for c in analysis.concepts if c.documents and c.documents <= size / 2]
     if not known:
         return []
