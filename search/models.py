@@ -105,3 +105,16 @@ class QueryLog(models.Model):
 
     def __str__(self) -> str:
         return self.query
+
+
+class IndexGeneration(models.Model):
+    """One row whose value changes with every write to the index (in the same transaction).
+
+    Statistics read from the index (how many services have a word) are cached
+    per process under it, so a search sees them anew once a change is committed.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -6,6 +6,7 @@ from functools import lru_cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from persian.digits import to_ascii_digits
 from persian.text import normalize, stem, terms
 
 _LATIN = re.compile(r"[a-zA-Z]")
@@ -58,3 +59,78 @@ def highlight(text: str, query_terms: list[str], limit: int = 240) -> SafeString
             out.append("…")
             break
     return mark_safe(" ".join(out))  # noqa: S308 - every word is escaped above
+
+
+# A national registry code as people type it: 8 to 14 digits of any script, maybe grouped
+# by spaces, dashes, dots or slashes («۱۲۰-۱۱۰-۰۰۰۰۱», «1201 1000 001»).
+_DIGIT_RUN = re.compile(r"[0-9](?:[\s\-\u2010-\u2015_./]*[0-9])+")
+REGISTRY_CODE_LENGTH = (8, 14)
+
+
+def registry_codes(query: str) -> tuple[list[str], str]:
+    """The registry codes in a query (ASCII digits) and the query without them."""
+    codes = []
+
+    def take(match) -> str:
+        digits = re.sub("[^0-9]", "", match.group())
+        low, high = REGISTRY_CODE_LENGTH
+        if low <= len(digits) <= high:
+            codes.append(digits)
+            return " "
+        return match.group()
+
+    return codes, _DIGIT_RUN.sub(take, to_ascii_digits(query))
+
+
+# Conversational words that name no service («چطوری … بگیرم», «… گم شده», «my», «apply»):
+# a query is matched on its other words. Standalone clitics («رانندگی ام») too.
+FILLER_WORDS = """
+    میخوام میخواهم میخواستم خواستم بخوام بخواهم میتونم میتوانم بتونم بتوانم میشه میشود بشه
+    بشود شده شد شدن بشوم بشم شوم بگیرم بگیریم بگیرید گرفتن بگیره کنم کنیم کنید کردن کردم
+    بکنم بکنیم بدم بدهم بدیم دادن دارم داریم داره دارد ندارم هستش چطوری چجوری چگونه چیکار
+    چکار چیه چقدر چقدره چند کجاست کدوم لطفا ممنون سلام لازم لازمه نحوه روش مراحل راهنمایی
+    ام ات اش مان تان شان رو یه خودم
+    want need apply please me
+"""
+FILLER_TERMS = frozenset(terms(FILLER_WORDS))
+# Words that only say a number is a code («کد خدمت ۱۲۰۱۱۰۰۰۰۰۱»), ignored beside one.
+CODE_WORDS = frozenset(terms("کد شناسه شماره خدمت ثبت ملی code registry service number id no"))
+# Endings of a word typed with a possessive or object clitic («شناسنامه‌ام», «ماشینم»,
+# «پاسپورتمو»), tried only on a word the index does not have.
+CLITICS = ("هامو", "هاشو", "مون", "تون", "شون", "مو", "تو", "شو", "ام", "ات", "اش", "یم")
+CLITICS += ("یت", "یش", "م", "ت", "ش", "ه", "ی")
+
+
+def informative_terms(query_terms: list[str], *, beside_code: bool) -> list[str]:
+    """The query's terms without conversational words (and code words beside a code)."""
+    dropped = FILLER_TERMS | (CODE_WORDS if beside_code else frozenset())
+    return list(dict.fromkeys(term for term in query_terms if term not in dropped))
+
+
+def base_form(term: str) -> str:
+    """An adjective's noun («مالیاتی» → «مالیات»): matched as a prefix, it finds both."""
+    if term.endswith("ی") and len(term) >= 5 and _ARABIC_SCRIPT.match(term):
+        return term[:-1]
+    return term
+
+
+def without_clitic(term: str) -> list[str]:
+    """What a word may be without a clitic ending, longest first (at least 3 letters)."""
+    return [
+        term[: -len(end)] for end in CLITICS if term.endswith(end) and len(term) - len(end) >= 3
+    ]
+
+
+def synonym_alternatives(query_terms: list[str], groups: list[list[str]]) -> dict[str, list]:
+    """For each query term inside a synonym phrase: the other phrases' terms (each a list)."""
+    alternatives: dict[str, list] = {}
+    for phrases in groups:
+        phrase_terms = [list(_phrase_terms(phrase)) for phrase in phrases]
+        for part in phrase_terms:
+            if not part or not _contains(query_terms, part):
+                continue
+            others = [other for other in phrase_terms if other and other != part]
+            for term in part:
+                alternatives.setdefault(term, [])
+                alternatives[term] += [o for o in others if o not in alternatives[term]]
+    return alternatives

@@ -11,12 +11,16 @@ from dataclasses import asdict
 
 from persian.text import terms
 
-from ..query import expand_synonyms, highlight, query_language
+from ..query import expand_synonyms, highlight, informative_terms, query_language, registry_codes
 from . import Filters, Hit, Results, SearchBackend
 
 INDEX = "panjereh-services"
 FACETS = ("agency", "level", "delivery", "audience", "province")
-TEXT_FIELDS = ["title^4", "keywords^3", "summary^2", "body"]
+TEXT_FIELDS = ["title^4", "keywords^3", "agency_names^2", "summary^2", "body"]
+# A service whose registry code is in the query comes first.
+CODE_BOOST = 100
+# The share of the query's words a service must have (PostgreSQL weighs them by rarity).
+MINIMUM_MATCH = "2<67%"
 
 ANALYSIS = {
     "char_filter": {
@@ -72,6 +76,8 @@ def index_body() -> dict:
             "properties": {
                 "agency": keyword,
                 "agency_name": text,
+                # Both names, so that «ثبت احوال» or «Tehran Municipality» finds its services.
+                "agency_names": text,
                 "translation_key": keyword,
                 "language": keyword,
                 "service_slug": keyword,
@@ -104,6 +110,7 @@ def document_body(agency, document) -> dict:
     return {
         "agency": agency.slug,
         "agency_name": agency.name_fa,
+        "agency_names": f"{agency.name_fa} {agency.name_en}".strip(),
         "translation_key": data["translation_key"],
         "language": data["language"],
         "service_slug": data["service_slug"],
@@ -138,28 +145,35 @@ def query_body(
     limit: int,
     offset: int,
 ) -> dict:
-    """The search request: typed words (typo-tolerant) or their synonyms, in active agencies."""
-    query_terms = terms(query)
+    """The search request: typed words (typo-tolerant, most of them required), their
+    synonyms or a registry code, in active agencies."""
+    codes, words = registry_codes(query)
+    query_terms = informative_terms(terms(words), beside_code=bool(codes))
     expanded = expand_synonyms(query_terms, synonym_groups)
-    should = [
-        {
-            "multi_match": {
-                "query": " ".join(query_terms),
-                "fields": TEXT_FIELDS,
-                "type": "best_fields",
-                "operator": "and",
-                "boost": 2,
-            }
-        },
-        {
-            "multi_match": {
-                "query": " ".join(query_terms),
-                "fields": TEXT_FIELDS,
-                "fuzziness": "AUTO",
-                "prefix_length": 1,
-            }
-        },
-    ]
+    should = []
+    if query_terms:
+        should += [
+            {
+                "multi_match": {
+                    "query": " ".join(query_terms),
+                    "fields": TEXT_FIELDS,
+                    "type": "best_fields",
+                    "operator": "and",
+                    "boost": 2,
+                }
+            },
+            {
+                "multi_match": {
+                    "query": " ".join(query_terms),
+                    "fields": TEXT_FIELDS,
+                    "fuzziness": "AUTO",
+                    "prefix_length": 1,
+                    "minimum_should_match": MINIMUM_MATCH,
+                }
+            },
+        ]
+    if codes:
+        should.append({"terms": {"registry_code": codes, "boost": CODE_BOOST}})
     if expanded != query_terms:
         should.append(
             {
@@ -250,7 +264,8 @@ class ElasticsearchBackend(SearchBackend):
 
         language = query_language(query)
         results = Results(query=query, language=language)
-        if not terms(query):
+        codes, words = registry_codes(query)
+        if not codes and not informative_terms(terms(words), beside_code=False):
             return results
         groups = [group.phrase_list for group in SynonymGroup.objects.all()]
         body = query_body(

@@ -1,31 +1,27 @@
-"""PostgreSQL full-text + trigram search over the public schema's index table."""
+"""PostgreSQL full-text + trigram search over the public schema's index table.
+
+How results are chosen and ordered is ``postgres_ranking``'s business.
+"""
 
 from collections import Counter
 from dataclasses import asdict
 
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    TrigramSimilarity,
-    TrigramWordSimilarity,
-)
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import F
 
 from persian.text import terms
 
-from ..models import IndexedService, IndexedTerm, SynonymGroup
-from ..query import expand_synonyms, highlight, query_language
+from ..models import IndexedService, IndexedTerm
+from ..query import highlight, informative_terms, query_language, registry_codes
 from . import Filters, Hit, Results, SearchBackend
+from . import postgres_ranking as ranking
 
 # ts_rank weights for D, C, B, A: body, summary, keywords, title.
 WEIGHTS = [0.1, 0.3, 0.6, 1.0]
 # How many candidates are ranked at most.
 POOL = 200
-# Fewer services than this with every term: also look for any term and for typos.
-ENOUGH = 10
-# How alike (pg_trgm similarity) a word must be to a known word to be taken for a typo of it.
-TYPO_SIMILARITY = 0.4
+# Services offered apart when nothing answers the query itself.
+RELATED = 5
 # What a result shows; the long normalised texts stay in the database.
 HIT_FIELDS = (
     "agency__slug",
@@ -41,13 +37,7 @@ HIT_FIELDS = (
     "apply_url",
     "registry_code",
 )
-FACETS = {
-    "agency": "agency__slug",
-    "level": "level",
-    "delivery": "delivery",
-    "audience": "audience",
-    "province": "province",
-}
+FACETS = ("agency", "level", "delivery", "audience", "province")
 
 
 def _vector():
@@ -80,26 +70,6 @@ def _remember_terms(documents) -> None:
     )
 
 
-def correct_typos(query_terms: list[str]) -> list[str]:
-    """Replace each term that no indexed title or keyword has with its closest known word."""
-    known = set(IndexedTerm.objects.filter(term__in=query_terms).values_list("term", flat=True))
-    corrected = []
-    for term in query_terms:
-        if term in known or len(term) < 4:
-            corrected.append(term)
-            continue
-        closest = (
-            IndexedTerm.objects.filter(term__trigram_similar=term)
-            .annotate(similarity=TrigramSimilarity("term", term))
-            .filter(similarity__gte=TYPO_SIMILARITY)
-            .order_by("-similarity", "term")
-            .values_list("term", flat=True)
-            .first()
-        )
-        corrected.append(closest or term)
-    return corrected
-
-
 class PostgresBackend(SearchBackend):
     def replace(self, agency, translation_key, documents):
         IndexedService.objects.filter(agency=agency, translation_key=translation_key).delete()
@@ -110,6 +80,7 @@ class PostgresBackend(SearchBackend):
             search_vector=_vector()
         )
         _remember_terms(documents)
+        ranking.index_changed()
 
     def bulk_add(self, agency, documents) -> None:
         """Index many services at once (rebuilds and benchmarks)."""
@@ -121,106 +92,66 @@ class PostgresBackend(SearchBackend):
             search_vector=_vector()
         )
         _remember_terms(documents)
+        ranking.index_changed()
 
     def remove(self, agency, translation_key):
         IndexedService.objects.filter(agency=agency, translation_key=translation_key).delete()
+        ranking.index_changed()
 
     def after_bulk_load(self) -> None:
         """Refresh the planner's statistics after many rows arrive at once (rebuilds)."""
         from django.db import connection
 
+        tables = f"{IndexedService._meta.db_table}, {IndexedTerm._meta.db_table}"
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {IndexedService._meta.db_table}, {IndexedTerm._meta.db_table}")
+            # Outside a transaction, also drop the row versions the search vectors' update left.
+            vacuum = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+            cursor.execute(f"{vacuum} {tables}")
 
     def clear(self) -> None:
         IndexedService.objects.all().delete()
         IndexedTerm.objects.all().delete()
+        ranking.index_changed()
 
     def search(self, query, *, filters=Filters(), limit=20, offset=0):  # noqa: B008
         language = query_language(query)
         results = Results(query=query, language=language)
-        query_terms = terms(query)
-        if not query_terms:
+        codes, words = registry_codes(query)
+        query_terms = informative_terms(terms(words), beside_code=bool(codes))
+        if not query_terms and not codes:
             return results
-        groups = [group.phrase_list for group in SynonymGroup.objects.all()]
-        expanded = expand_synonyms(query_terms, groups)
-        text = " ".join(query_terms)
-        any_term = SearchQuery(_tsquery(expanded), search_type="raw", config="simple")
-
-        base = IndexedService.objects.filter(language=language, agency__is_active=True)
-        for name, lookup in FACETS.items():
-            value = getattr(filters, name)
-            if value:
-                base = base.filter(**{lookup: value})
-        candidates = self._candidates(base, query_terms, expanded, any_term)
-        if len(candidates) < ENOUGH:
-            corrected = correct_typos(query_terms)
-            if corrected != query_terms:
-                query_terms = corrected
-                expanded = expand_synonyms(corrected, groups)
-                text = " ".join(corrected)
-                any_term = SearchQuery(_tsquery(expanded), search_type="raw", config="simple")
-                candidates = list(
-                    dict.fromkeys(
-                        candidates + self._candidates(base, corrected, expanded, any_term)
-                    )
-                )
-                results.suggestion = " ".join(corrected)
-        if not candidates:
-            closest = (
-                base.annotate(similarity=TrigramSimilarity("title_terms", text))
-                .filter(similarity__gt=0.2)
-                .order_by("-similarity")
-                .values_list("title", flat=True)
-                .first()
-            )
-            results.suggestion = closest or ""
+        analysis = ranking.analyse(query_terms, codes, language)
+        if analysis.corrected:
+            results.suggestion = " ".join(analysis.corrected)
+        pool, count, exact = ranking.rank(analysis, language, filters, POOL)
+        if not pool:
+            nearby = ranking.related(analysis, language, filters, RELATED)
+            results.related = [
+                self._hit(row, score, language, analysis.marked)
+                for row, score in self._rows(nearby)
+            ]
             return results
-
-        scored = list(
-            IndexedService.objects.filter(pk__in=candidates)
-            .annotate(
-                rank=SearchRank(F("search_vector"), any_term, weights=WEIGHTS),
-                title_similarity=TrigramWordSimilarity(text, "title_terms"),
-            )
-            .annotate(score=F("rank") + 0.8 * F("title_similarity"))
-            .order_by("-score", "title", "pk")
-            .values("pk", "score", *FACETS.values())
-        )
-        results.total = len(scored)
-        results.total_is_lower_bound = len(scored) >= POOL
+        results.total = min(count, POOL)
+        results.total_is_lower_bound = count > POOL or not exact
         results.facets = {
-            name: dict(Counter(row[lookup] for row in scored if row[lookup]).most_common())
-            for name, lookup in FACETS.items()
+            name: dict(Counter(row[name] for row in pool if row[name]).most_common())
+            for name in FACETS
         }
-        shown = scored[offset : offset + limit]
-        rows = (
-            IndexedService.objects.select_related("agency")
-            .only(*HIT_FIELDS)
-            .in_bulk([row["pk"] for row in shown])
-        )
         results.hits = [
-            self._hit(rows[row["pk"]], row["score"], language, expanded) for row in shown
+            self._hit(row, score, language, analysis.marked)
+            for row, score in self._rows(pool[offset : offset + limit])
         ]
         return results
 
-    def _candidates(self, base, query_terms, expanded, any_term) -> list[int]:
-        """Ids worth ranking, cheapest route first (each step is one indexed query).
-
-        Services with every term of the query (or of a synonym phrase); only if
-        that finds few, those with any term. Typos are corrected by the caller.
-        """
-        every_term = SearchQuery(_tsquery(query_terms, " & "), search_type="raw", config="simple")
-        ids = self._best(base.filter(search_vector=every_term), every_term)
-        if len(expanded) > len(query_terms):
-            synonyms = SearchQuery(
-                _tsquery(expanded[len(query_terms) :], " & "), search_type="raw", config="simple"
-            )
-            ids += self._best(base.filter(search_vector=synonyms), synonyms)
-        if len(set(ids)) >= ENOUGH:
-            return list(dict.fromkeys(ids))
-        ids += self._best(base.filter(search_vector=any_term), any_term)
-        return list(dict.fromkeys(ids))
+    @staticmethod
+    def _rows(ranked: list[dict]) -> list[tuple]:
+        """The index rows of ranked candidates, in order, with their scores."""
+        rows = (
+            IndexedService.objects.select_related("agency")
+            .only(*HIT_FIELDS)
+            .in_bulk([row["id"] for row in ranked])
+        )
+        return [(rows[row["id"]], row["score"]) for row in ranked if row["id"] in rows]
 
     @staticmethod
     def _hit(row, score, language, query_terms) -> Hit:
@@ -239,14 +170,6 @@ class PostgresBackend(SearchBackend):
             highlight=highlight(row.summary, query_terms),
             apply_url=row.apply_url,
             registry_code=row.registry_code,
-        )
-
-    @staticmethod
-    def _best(queryset, tsquery) -> list[int]:
-        return list(
-            queryset.annotate(rank=SearchRank(F("search_vector"), tsquery, weights=WEIGHTS))
-            .order_by("-rank")
-            .values_list("pk", flat=True)[:POOL]
         )
 
     def suggest(self, prefix, *, limit=8):
