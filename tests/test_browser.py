@@ -100,6 +100,9 @@ def catalogue(django_db_setup, django_db_blocker):
                 cursor.execute(f'DROP SCHEMA "{agency.schema_name}" CASCADE')
 
 
+SERVER_APPLICATION_NAME = "panjereh-browser-test-server"
+
+
 @pytest.fixture(scope="module")
 def server(catalogue):
     port = free_port()
@@ -110,6 +113,8 @@ def server(catalogue):
         "PYTHONPATH": f"{ROOT}:{ROOT / 'platform'}",
         "PANJEREH_DATABASE_NAME": database["NAME"],
         "PUBLIC_PORT": str(port),
+        # libpq names the server's connections, so that only they are ended afterwards.
+        "PGAPPNAME": SERVER_APPLICATION_NAME,
     }
     try:
         process = start_granian(port, env)
@@ -119,11 +124,14 @@ def server(catalogue):
     process.terminate()
     process.wait(timeout=20)
     # granian's worker may still hold a connection for a moment: end it, so the test
-    # database can be dropped at the end of the session.
+    # database can be dropped at the end of the session. Only the server's: with
+    # Playwright's event loop in this thread, the fixtures' own connection may be another
+    # than ``connection`` here, and ending it broke the next module's fixtures.
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "WHERE datname = current_database() AND application_name = %s",
+            [SERVER_APPLICATION_NAME],
         )
 
 
