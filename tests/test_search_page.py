@@ -130,6 +130,9 @@ def test_facets_are_shown_with_persian_counts_and_narrow_the_results(permits, cl
     assert _params(chips["حذف فیلتر دستگاه: شرکت ملی پست ×"]).get("agency") is None
     assert re.search(r'aria-current="true"><span class="filters__label">شرکت ملی پست', narrowed)
     assert "۱ انتخاب‌شده" in narrowed
+    # The other agency is still offered, with its own count: one click switches to it.
+    switch = _params(_links(narrowed, "filters__value")["پلیس راهور ۲"])
+    assert (switch["agency"], switch["q"]) == ("traffic-police", "مجوز")
 
 
 def test_every_filter_link_keeps_the_query_and_the_other_filters(permits, client_for):

@@ -4,7 +4,7 @@ How results are chosen and ordered is ``postgres_ranking``'s business.
 """
 
 from collections import Counter
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import F
@@ -70,6 +70,10 @@ def _remember_terms(documents) -> None:
     )
 
 
+def _counts(rows: list[dict], name: str) -> dict[str, int]:
+    return dict(Counter(row[name] for row in rows if row[name]).most_common())
+
+
 class PostgresBackend(SearchBackend):
     def replace(self, agency, translation_key, documents):
         IndexedService.objects.filter(agency=agency, translation_key=translation_key).delete()
@@ -133,10 +137,15 @@ class PostgresBackend(SearchBackend):
             return results
         results.total = min(count, POOL)
         results.total_is_lower_bound = count > POOL or not exact
-        results.facets = {
-            name: dict(Counter(row[name] for row in pool if row[name]).most_common())
-            for name in FACETS
-        }
+        results.facets = {name: _counts(pool, name) for name in FACETS}
+        # A chosen filter's own group counts as if it were not chosen, so the citizen can
+        # switch to another agency or province in one click (one more ranking per choice).
+        for name in FACETS:
+            if getattr(filters, name):
+                others, _count, _exact = ranking.rank(
+                    analysis, language, replace(filters, **{name: ""}), POOL
+                )
+                results.facets[name] = _counts(others, name)
         results.hits = [
             self._hit(row, score, language, analysis.marked)
             for row, score in self._rows(pool[offset : offset + limit])
