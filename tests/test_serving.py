@@ -17,7 +17,7 @@ import psutil
 import pytest
 from django.db import connection
 
-from .fixtures.servers import free_port, start_granian
+from .fixtures.servers import forget_what_servers_committed, free_port, start_granian
 
 ROOT = Path(__file__).resolve().parents[1]
 PROFILE = os.environ.get("PANJEREH_SERVER_PROFILE", "production")
@@ -60,6 +60,7 @@ def serve(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+    forget_what_servers_committed()
 
 
 def _get(port: int, *, timeout: float = 5.0) -> tuple[int, bytes]:
