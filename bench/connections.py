@@ -32,21 +32,24 @@ import math
 import os
 import re
 import resource
-import secrets
 import selectors
 import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from scratch import drop_scratch_database, percentile, setup_scratch_database  # noqa: E402
+from scratch import (  # noqa: E402
+    drop_scratch_database,
+    percentile,
+    production_environment,
+    setup_scratch_database,
+)
 
 BENCH_DB = "panjereh_bench_connections"
 P95_LIMIT_MS = 100
@@ -233,16 +236,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     args = parser.parse_args()
     _raise_file_limit(args.idle + args.slow + 256)
 
-    private = Path(tempfile.mkdtemp(prefix="panjereh-bench-private-"))
-    os.environ.update(
-        {
-            "SECRET_KEY": secrets.token_urlsafe(64),
-            "TRACKING_KEY": secrets.token_urlsafe(64),
-            "HTTPS": "false",
-            "PRIVATE_MEDIA_ROOT": str(private),
-        }
-    )
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
+    private = production_environment()
     params = setup_scratch_database(BENCH_DB)
     from django.conf import settings
     from django.core.management import call_command

@@ -46,3 +46,22 @@ def drop_scratch_database(name: str, params: dict) -> None:
     connections.close_all()
     with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def production_environment() -> Path:
+    """Production settings with generated keys, as the benches serve; returns the private
+    media folder made for them."""
+    import secrets
+    import tempfile
+
+    private = Path(tempfile.mkdtemp(prefix="panjereh-bench-private-"))
+    os.environ.update(
+        {
+            "SECRET_KEY": secrets.token_urlsafe(64),
+            "TRACKING_KEY": secrets.token_urlsafe(64),
+            "HTTPS": "false",
+            "PRIVATE_MEDIA_ROOT": str(private),
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        }
+    )
+    return private

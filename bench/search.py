@@ -40,11 +40,9 @@ import json
 import os
 import queue
 import random
-import secrets
 import shutil
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -53,7 +51,12 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 from connections import _get, _stop  # noqa: E402
-from scratch import drop_scratch_database, percentile, setup_scratch_database  # noqa: E402
+from scratch import (  # noqa: E402
+    drop_scratch_database,
+    percentile,
+    production_environment,
+    setup_scratch_database,
+)
 
 BENCH_DB = "panjereh_bench_search"
 TARGETS = {"mrr": 0.9, "out_of_catalogue_empty": 0.9, "api_p95_ms_8_clients": 50}
@@ -248,21 +251,6 @@ def score_labelled(search) -> dict:
     }
 
 
-def _environment() -> Path:
-    """Production settings with generated keys, as ``bench/connections.py`` serves."""
-    private = Path(tempfile.mkdtemp(prefix="panjereh-bench-private-"))
-    os.environ.update(
-        {
-            "SECRET_KEY": secrets.token_urlsafe(64),
-            "TRACKING_KEY": secrets.token_urlsafe(64),
-            "HTTPS": "false",
-            "PRIVATE_MEDIA_ROOT": str(private),
-            "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        }
-    )
-    return private
-
-
 def main() -> None:  # noqa: PLR0915 - one linear script
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--services", type=int, default=10_000)
@@ -275,7 +263,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     args = parser.parse_args()
     rng = random.Random(1405)  # noqa: S311 - reproducible benchmark data, not secrets
 
-    private = _environment()
+    private = production_environment()
     params = setup_scratch_database(BENCH_DB)
     from django.conf import settings
     from django.core.management import call_command

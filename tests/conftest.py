@@ -122,26 +122,7 @@ def setting(db, onboard, tmp_path, settings, client_for):
             password=PASSWORD,
             roles=[AgencyRole.REQUEST_CLERK],
         )
-    with schema_context(a.schema_name):
-        service = ServicePage.objects.get(slug="birth-registration", locale__language_code="fa")
-    submitted, _ = request_services.submit_request(
-        agency=a,
-        service=service,
-        submission_token=uuid.uuid4(),
-        data={"child_name": "آرش"},
-        uploads=[
-            request_services.Upload(
-                slot="hospital-birth-certificate",
-                title="گواهی ولادت",
-                file=SimpleUploadedFile("a.pdf", PDF),
-                kind="pdf",
-                size=len(PDF),
-                sha256="0" * 64,
-            )
-        ],
-        national_id="0084575948",
-        mobile="09121234567",
-    )
+    submitted = submit_sample_request(a)
     clients = {}
     for agency in (a, b):
         client = client_for(f"{agency.slug}.localhost")
@@ -187,6 +168,31 @@ def staff_client(client_for):
         return client
 
     return _staff
+
+
+def submit_sample_request(agency):
+    """A citizen's birth registration (with its one required document) to ``agency``."""
+    with schema_context(agency.schema_name):
+        service = ServicePage.objects.get(slug="birth-registration", locale__language_code="fa")
+    submitted, _ = request_services.submit_request(
+        agency=agency,
+        service=service,
+        submission_token=uuid.uuid4(),
+        data={"child_name": "آرش"},
+        uploads=[
+            request_services.Upload(
+                slot="hospital-birth-certificate",
+                title="گواهی ولادت",
+                file=SimpleUploadedFile("a.pdf", PDF),
+                kind="pdf",
+                size=len(PDF),
+                sha256="0" * 64,
+            )
+        ],
+        national_id="0084575948",
+        mobile="09121234567",
+    )
+    return submitted
 
 
 def form_url(service_slug: str = "birth-registration", agency_slug: str = "civil-registration"):

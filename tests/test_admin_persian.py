@@ -198,36 +198,10 @@ def _screens(desk, request_code):
 
 
 def _submitted_request_code(agency, client_for):
-    """A citizen's request to the agency, through its public form."""
-    import uuid
+    """A citizen's request to the agency."""
+    from .conftest import submit_sample_request
 
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from service_requests import services as request_services
-
-    from .conftest import PDF
-
-    with schema_context(agency.schema_name):
-        service = ServicePage.objects.get(slug="birth-registration", locale__language_code="fa")
-    submitted, _ = request_services.submit_request(
-        agency=agency,
-        service=service,
-        submission_token=uuid.uuid4(),
-        data={"child_name": "آرش"},
-        uploads=[
-            request_services.Upload(
-                slot="hospital-birth-certificate",
-                title="گواهی ولادت",
-                file=SimpleUploadedFile("a.pdf", PDF),
-                kind="pdf",
-                size=len(PDF),
-                sha256="0" * 64,
-            )
-        ],
-        national_id="0084575948",
-        mobile="09121234567",
-    )
-    return submitted.tracking_code
+    return submit_sample_request(agency).tracking_code
 
 
 def test_every_screen_staff_use_is_in_persian(agency, desk, client_for):
