@@ -7,9 +7,10 @@ portal, national reports and the request backend.
 
 from django.conf import settings
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
+
+from persian.text import in_page_language
 
 from .constants import AGENCY_SLUG_MAX_LENGTH, AgencyKind, Province, ServiceLevel
 from .links import url_on
@@ -72,9 +73,7 @@ class Agency(TenantMixin):
     @property
     def name(self) -> str:
         """The name in the language of the page being shown (Persian by default)."""
-        if translation.get_language() == "en" and self.name_en:
-            return self.name_en
-        return self.name_fa
+        return in_page_language(self.name_fa, self.name_en)
 
     @property
     def waits_for_parent(self) -> bool:

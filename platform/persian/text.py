@@ -115,3 +115,13 @@ def terms(text: str) -> list[str]:
 def search_text(text: str) -> str:
     """``terms`` joined by spaces: what is indexed and what queries are matched against."""
     return " ".join(terms(text))
+
+
+def in_page_language(persian: str, english: str, *, fallback: bool = True) -> str:
+    """``english`` on English pages (when there is one), else ``persian``. With
+    ``fallback=False`` an English page gets ``english`` even when it is empty."""
+    from django.utils import translation
+
+    if translation.get_language() == "en" and (english or not fallback):
+        return english
+    return persian

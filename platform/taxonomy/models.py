@@ -6,8 +6,9 @@ services by them. Slugs are stable identifiers: catalogues refer to them.
 """
 
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from persian.text import in_page_language
 
 from .constants import SLUG_MAX_LENGTH
 
@@ -42,14 +43,12 @@ class ListEntry(models.Model):
     @property
     def name(self) -> str:
         """The name in the language of the page being shown (Persian by default)."""
-        if translation.get_language() == "en" and self.name_en:
-            return self.name_en
-        return self.name_fa
+        return in_page_language(self.name_fa, self.name_en)
 
     @property
     def description(self) -> str:
         """The description in the page's language; none rather than one in another."""
-        return self.description_en if translation.get_language() == "en" else self.description_fa
+        return in_page_language(self.description_fa, self.description_en, fallback=False)
 
 
 class Topic(ListEntry):
