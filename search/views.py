@@ -310,6 +310,9 @@ def _week_label(start: date) -> str:
     return _("Week of %(date)s") % {"date": jalali(start)}
 
 
+EARLIEST_WEEK = date(2000, 1, 1)
+
+
 def _chosen_week(request) -> tuple[date, str]:
     """The Saturday of the week asked for (``week``: any date of it, YYYY-MM-DD), this
     week when none is asked; and an error when what was asked is no date."""
@@ -320,7 +323,12 @@ def _chosen_week(request) -> tuple[date, str]:
         day = date.fromisoformat(asked)
     except ValueError:
         day = None
-    if day is None or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", asked):
+    # Before the Jalali calendar's range (and the platform) there is no week to show.
+    if (
+        day is None
+        or day < EARLIEST_WEEK
+        or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", asked)
+    ):
         return selectors.this_week(), _("That is not a week; this week is shown.")
     if day > selectors.this_week():
         return selectors.this_week(), _("That week has not come yet; this week is shown.")

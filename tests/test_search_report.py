@@ -91,6 +91,11 @@ def test_a_week_without_searches_and_a_wrong_week_are_said_so(logs, national_adm
     assert "تاریخ هفته درست نیست؛ هفتهٔ جاری نمایش داده می‌شود." in wrong.content.decode()
     assert future.status_code == 200
     assert "آن هفته هنوز نرسیده است" in future.content.decode()
+    # Days the Jalali calendar (or date arithmetic) cannot reach: said so, never a 500.
+    for ancient in ("0001-01-01", "0600-01-01"):
+        response = national_admin_client.get(URL, {"week": ancient})
+        assert response.status_code == 200
+        assert "تاریخ هفته درست نیست" in response.content.decode()
 
 
 def test_the_report_downloads_as_csv_safe_for_spreadsheets(logs, national_admin_client):
