@@ -256,3 +256,16 @@ def test_a_second_seed_changes_nothing_and_is_quick(demo, db):
     first, second = demo["times"]
     assert second < first / 2
     print(json.dumps({"first_seed_s": round(first, 1), "second_seed_s": round(second, 1)}))
+
+
+@pytest.mark.django_db
+def test_the_demo_is_never_seeded_where_its_sms_would_reach_real_phones(monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    with override_settings(SMS_GATEWAY="notifications.gateways.KavenegarGateway"):
+        with pytest.raises(CommandError, match="Kavenegar"):
+            call_command("seed_demo")
+    monkeypatch.setenv("DATABASE_URL", "postgres://elsewhere/panjereh")
+    with pytest.raises(CommandError, match="--on-database-url"):
+        call_command("seed_demo")
+    assert not Agency.objects.filter(slug__in=["mcls", "nigc"]).exists()

@@ -1,9 +1,10 @@
 """Seed the demo (six agencies, their users and requests), then print where to go."""
 
+import os
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from console.demo import seed_demo
 from tenants.links import portal_url
@@ -23,7 +24,26 @@ def table(rows: list[list[str]]) -> list[str]:
 class Command(BaseCommand):
     help = "Seed the demo agencies, users and requests (idempotent) and print the logins."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--on-database-url",
+            action="store_true",
+            help="Seed the database DATABASE_URL names (refused without this: the demo's "
+            "agencies, users and password would land beside real ones).",
+        )
+
     def handle(self, *args, **options):
+        # The demo's citizens and their mobile numbers are invented: no text may leave.
+        if settings.SMS_GATEWAY.endswith(".KavenegarGateway"):
+            raise CommandError(
+                "The demo is not seeded while SMS go out through Kavenegar: its requests "
+                "would text invented mobile numbers. Unset KAVENEGAR_API_KEY / SMS_GATEWAY."
+            )
+        if os.environ.get("DATABASE_URL") and not options["on_database_url"]:
+            raise CommandError(
+                "DATABASE_URL names a database of its own: the demo is only seeded there "
+                "with --on-database-url (its agencies' slugs and users could meet real ones)."
+            )
         username = settings.DEMO_ADMIN_USERNAME
         password = settings.DEMO_ADMIN_PASSWORD
         self.stdout.write("Seeding the demo (one line per agency)…")
