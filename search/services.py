@@ -11,6 +11,7 @@ import logging
 from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import translation
 from django_tenants.utils import schema_context
 
 from catalog_pages.catalog_format.convert import export_service
@@ -30,7 +31,9 @@ def _page_url(agency: Agency, page) -> str:
 
 def _form_url(agency: Agency, page) -> str:
     """The page's request form on the agency's site (ROOT_URLCONF is the agencies' urls)."""
-    path = reverse("request_form", args=[page.pk], urlconf=settings.ROOT_URLCONF)
+    # The form is under i18n_patterns: its language prefix is the page's, not the worker's.
+    with translation.override(page.locale.language_code):
+        path = reverse("request_form", args=[page.pk], urlconf=settings.ROOT_URLCONF)
     return agency.site_url.rstrip("/") + path
 
 

@@ -115,3 +115,30 @@ def test_a_rolled_back_unpublish_queues_nothing(django_capture_on_commit_callbac
 
     assert not job_rows(task_name=INDEX)
     assert "smart-national-id-card" in _found("کارت هوشمند")
+
+
+@pytest.mark.django_db
+def test_each_languages_entry_links_to_the_form_in_its_own_language(
+    django_capture_on_commit_callbacks, client_for
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = import_catalogue(SAMPLE.read_bytes())
+    with schema_context(report.agency.schema_name):
+        pages = {
+            page.locale.language_code: page.pk
+            for page in ServicePage.objects.filter(slug="smart-national-id-card")
+        }
+
+    forms = dict(
+        IndexedService.objects.filter(service_slug="smart-national-id-card").values_list(
+            "language", "apply_url"
+        )
+    )
+
+    host = f"http://{report.agency.slug}.localhost"
+    assert forms == {
+        "fa": f"{host}/apply/{pages['fa']}/",
+        "en": f"{host}/en/apply/{pages['en']}/",
+    }
+    english = client_for(f"{report.agency.slug}.localhost").get(f"/en/apply/{pages['en']}/")
+    assert english.status_code == 200 and 'lang="en"' in english.content.decode()
