@@ -218,3 +218,14 @@ def test_elasticsearch_documents_carry_both_agency_names():
     assert body["agency_names"] == "شهرداری تهران Tehran Municipality"
     assert body["registry_code"] == "14001000001"
     assert index_body()["mappings"]["properties"]["agency_names"]["analyzer"] == "persian_text"
+
+
+@pytest.mark.django_db
+def test_words_typed_at_random_do_not_grow_the_cached_counts_without_bound(monkeypatch):
+    from search.backends import postgres_ranking
+
+    monkeypatch.setattr(postgres_ranking, "MAX_STATISTICS", 20)
+    backend = get_backend()
+    for number in range(60):
+        backend.search(f"واژه{number}ناپیدا")
+    assert all(len(counts) <= 20 + 4 for counts in postgres_ranking._STATISTICS.values())

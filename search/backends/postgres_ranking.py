@@ -97,6 +97,8 @@ def _matches(term: str, word: str) -> bool:
 
 # Document frequencies, per generation of the index: {generation: {(language, key): count}}.
 _STATISTICS: dict = {}
+# Counts kept per generation at most (a few MB); past it they are counted again.
+MAX_STATISTICS = 50_000
 
 
 def index_changed() -> None:
@@ -190,6 +192,8 @@ def _condition(concept: Concept) -> tuple[str, list]:
 
 def _count(concepts: list[Concept], language: str, statistics: dict) -> None:
     """Set each concept's document frequency (one query for those not cached)."""
+    if len(statistics) > MAX_STATISTICS:
+        statistics.clear()  # words typed at random must not fill the worker's memory
     missing = [c for c in concepts if (language, c.key()) not in statistics]
     if missing:
         conditions = [_condition(c) for c in missing]
