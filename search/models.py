@@ -18,7 +18,7 @@ class IndexedService(models.Model):
     service_slug = models.SlugField(max_length=80)
     title = models.CharField(max_length=255)
     summary = models.TextField()
-    url = models.URLField(max_length=500)
+    url = models.URLField(max_length=500, db_index=True)
     level = models.CharField(max_length=8)
     delivery = models.CharField(max_length=12)
     audience = models.CharField(max_length=20)
@@ -27,7 +27,7 @@ class IndexedService(models.Model):
     # The national registry's identifier, as written (digits normalised to ASCII).
     registry_code = models.CharField(max_length=40, blank=True, db_index=True)
     # The request form on the agency's site; empty when the service is in person only.
-    apply_url = models.URLField(max_length=500, blank=True)
+    apply_url = models.URLField(max_length=500, blank=True, db_index=True)
     topics = ArrayField(models.SlugField(max_length=80), default=list, blank=True)
     life_events = ArrayField(models.SlugField(max_length=80), default=list, blank=True)
     # Normalised terms (persian.text.search_text) of each weighted part.

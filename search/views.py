@@ -324,11 +324,7 @@ def _chosen_week(request) -> tuple[date, str]:
     except ValueError:
         day = None
     # Before the Jalali calendar's range (and the platform) there is no week to show.
-    if (
-        day is None
-        or day < EARLIEST_WEEK
-        or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", asked)
-    ):
+    if day is None or day < EARLIEST_WEEK or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", asked):
         return selectors.this_week(), _("That is not a week; this week is shown.")
     if day > selectors.this_week():
         return selectors.this_week(), _("That week has not come yet; this week is shown.")
