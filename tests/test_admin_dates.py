@@ -127,3 +127,13 @@ def test_the_editors_status_panel_counts_in_persian_digits(dated):
     # Its counts too: the page's languages and references.
     assert "در ۲ زبان" in html
     assert re.search(r"[۰-۹]+ بار ارجاع", html)
+
+
+def test_a_date_the_jalali_calendar_cannot_show_is_shown_as_written_not_a_500(dated):
+    editor = dated["clients"][AgencyRole.EDITOR]
+    for far in ("0500-01-01", "9999-12-31"):
+        response = editor.get(
+            f"/admin/pages/{dated['home'].pk}/", {"latest_revision_created_at_from": far}
+        )
+        assert response.status_code == 200
+        assert far in response.content.decode()

@@ -13,11 +13,10 @@ Installed once by ``ThemesConfig.ready``:
 
 import datetime
 
-import jdatetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from persian.dates import fa_digits, jalali
+from persian.dates import fa_digits, jalali, to_jalali
 
 # Stands for the user's name while digits are made Persian (the name keeps its own).
 _NAME = "\uf8ff"
@@ -46,12 +45,13 @@ def _persian_timesince_simple(value):
 def export_date(value) -> str:
     """A date or datetime of a report export: «۱۴۰۵/۰۹/۱۰ ۱۵:۳۵» (Tehran time), which
     sorts as text."""
+    fmt = "%Y/%m/%d"
     if isinstance(value, datetime.datetime):
         if timezone.is_naive(value):
             value = timezone.make_aware(value, datetime.UTC)
-        local = jdatetime.datetime.fromgregorian(datetime=timezone.localtime(value))
-        return fa_digits(local.strftime("%Y/%m/%d %H:%M"))
-    return fa_digits(jdatetime.date.fromgregorian(date=value).strftime("%Y/%m/%d"))
+        value, fmt = timezone.localtime(value), "%Y/%m/%d %H:%M"
+    converted = to_jalali(value)
+    return fa_digits(converted.strftime(fmt)) if converted else value.isoformat()
 
 
 def _jalali_filter_value(self, value):

@@ -16,7 +16,7 @@ import jdatetime
 from django import forms
 from django.utils import timezone
 
-from persian.dates import fa_digits
+from persian.dates import fa_digits, to_jalali
 from persian.digits import ASCII_DIGITS, to_ascii_digits
 
 _JALALI = re.compile(
@@ -75,12 +75,13 @@ class JalaliDateInput(forms.TextInput):
         if isinstance(value, datetime.datetime):
             if timezone.is_aware(value):
                 value = timezone.localtime(value)
-            if self.with_time:
-                return fa_digits(
-                    jdatetime.datetime.fromgregorian(datetime=value).strftime("%Y/%m/%d %H:%M")
-                )
-            value = value.date()
-        return fa_digits(jdatetime.date.fromgregorian(date=value).strftime(self.jalali_format))
+            if not self.with_time:
+                value = value.date()
+        converted = to_jalali(value)
+        if converted is None:
+            return value.isoformat()  # a year the Jalali calendar cannot hold: as written
+        fmt = "%Y/%m/%d %H:%M" if isinstance(value, datetime.datetime) else self.jalali_format
+        return fa_digits(converted.strftime(fmt))
 
     def value_from_datadict(self, data, files, name):
         text = data.get(name)

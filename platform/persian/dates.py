@@ -27,6 +27,17 @@ def fa_digits(value):
     return to_persian_digits(value) if _persian_page() else value
 
 
+def to_jalali(value, *, locale: str = "fa_IR"):
+    """A date or (local) datetime as a jdatetime one; None for years the Jalali calendar
+    cannot hold (a Gregorian year 500 or 9999 typed into a filter)."""
+    try:
+        if hasattr(value, "hour"):
+            return jdatetime.datetime.fromgregorian(datetime=value, locale=locale)
+        return jdatetime.date.fromgregorian(date=value, locale=locale)
+    except (ValueError, OverflowError):
+        return None
+
+
 def jalali(value, fmt: str = "%d %B %Y") -> str:
     """A date or datetime (stored in UTC) in the Jalali calendar, Tehran time."""
     if not value:
@@ -35,9 +46,9 @@ def jalali(value, fmt: str = "%d %B %Y") -> str:
     locale = "fa_IR" if persian else "en_US"
     if hasattr(value, "hour"):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
-        converted = jdatetime.datetime.fromgregorian(datetime=value, locale=locale)
-    else:
-        converted = jdatetime.date.fromgregorian(date=value, locale=locale)
+    converted = to_jalali(value, locale=locale)
+    if converted is None:
+        return value.isoformat()  # before or after what the Jalali calendar can name
     # "2 Azar 1405", not "02 Azar 1405".
     text = converted.strftime(fmt.replace("%d", str(converted.day)))
     return to_persian_digits(text) if persian else text
