@@ -144,28 +144,32 @@ def _check_against_registry(
 def _unknown_taxonomy(data: dict) -> list[Problem]:
     """A warning, never an error, for each topic or life event not on the national lists:
     the slug is kept (national administrators may add it later)."""
-    warnings = []
-    for index, service in enumerate(data.get("services", [])):
-        topics, life_events = unknown_slugs(
-            service.get("topics", []), service.get("life_events", [])
-        )
-        for name, unknown, message in (
-            ("topics", topics, _("“%(slug)s” is not on the national list of topics; it is kept.")),
-            (
-                "life_events",
-                life_events,
-                _("“%(slug)s” is not on the national list of life events; it is kept."),
+    services = data.get("services", [])
+    # The whole file's slugs looked up at once (one query per list), then placed.
+    unknown = dict(
+        zip(
+            ("topics", "life_events"),
+            map(
+                set,
+                unknown_slugs(
+                    [slug for service in services for slug in service.get("topics", [])],
+                    [slug for service in services for slug in service.get("life_events", [])],
+                ),
             ),
-        ):
-            listed = service.get(name, [])
-            for slug in unknown:
-                warnings.append(
-                    Problem(
-                        f"$.services[{index}].{name}[{listed.index(slug)}]",
-                        message % {"slug": slug},
-                    )
-                )
-    return warnings
+            strict=True,
+        )
+    )
+    messages = {
+        "topics": _("“%(slug)s” is not on the national list of topics; it is kept."),
+        "life_events": _("“%(slug)s” is not on the national list of life events; it is kept."),
+    }
+    return [
+        Problem(f"$.services[{index}].{name}[{position}]", messages[name] % {"slug": slug})
+        for index, service in enumerate(services)
+        for name in ("topics", "life_events")
+        for position, slug in enumerate(service.get(name, []))
+        if slug in unknown[name]
+    ]
 
 
 def _apply(data: dict, report: ImportReport, *, actor, progress: Progress | None) -> None:
