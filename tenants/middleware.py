@@ -41,4 +41,3 @@ class AgencyTenantMiddleware(TenantMainMiddleware):
                 status=404,
             )
         return response
-

@@ -132,3 +132,16 @@ def test_onboarding_refuses_a_template_older_than_the_code():
 
     with pytest.raises(SchemaTemplateError, match="older than the code"):
         services.onboard_agency(slug="late", name_fa="دیرهنگام")
+
+
+@pytest.mark.django_db
+def test_onboard_agency_command_accepts_a_parent_that_arrives_later(capsys):
+    call_command("onboard_agency", "post-fars", "--name", "اداره کل پست فارس", "--parent", "post")
+    child = Agency.objects.get(slug="post-fars")
+    assert (child.parent_id, child.parent_slug) == (None, "post")
+
+    call_command("onboard_agency", "post", "--name", "شرکت ملی پست")
+
+    child.refresh_from_db()
+    assert child.parent.slug == "post"
+    assert "post-fars" in capsys.readouterr().out  # the children it linked

@@ -6,7 +6,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tenants import services
 from tenants.constants import AgencyKind, Province, ServiceLevel
-from tenants.models import Agency
 
 
 class Command(BaseCommand):
@@ -19,15 +18,12 @@ class Command(BaseCommand):
         parser.add_argument("--kind", default=AgencyKind.ORGANIZATION, choices=AgencyKind.values)
         parser.add_argument("--province", default="", choices=["", *Province.values])
         parser.add_argument("--level", default=ServiceLevel.HQ, choices=ServiceLevel.values)
-        parser.add_argument("--parent", default="", help="Slug of the parent agency.")
+        parser.add_argument(
+            "--parent", default="", help="Slug of the parent agency (it may be onboarded later)."
+        )
         parser.add_argument("--editor-email", default="", help="Email of the first editor.")
 
     def handle(self, *args, **options):
-        parent = None
-        if options["parent"]:
-            parent = Agency.objects.filter(slug=options["parent"]).first()
-            if parent is None:
-                raise CommandError(f"No agency has the slug {options['parent']!r}.")
         started = time.perf_counter()
         try:
             result = services.onboard_agency(
@@ -37,7 +33,8 @@ class Command(BaseCommand):
                 kind=options["kind"],
                 province=options["province"],
                 level=options["level"],
-                parent=parent,
+                # Need not be on Panjereh yet: linked when it is onboarded.
+                parent_slug=options["parent"],
                 editor_email=options["editor_email"],
             )
         except services.OnboardingError as exc:
