@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -301,17 +302,16 @@ def create_user_in_schema(
 ):
     """Create (or reset) a user inside one schema with exactly ``roles`` (group names).
 
-    Used by the demo command and tests. ``superuser`` is for the platform's
-    operators only: agency staff and national administrators get roles.
+    Used by tests. ``superuser`` is for the platform's operators only: agency staff and
+    national administrators get roles.
     """
-    user_model = get_user_model()
-    with schema_context(schema_name):
-        user, _created = user_model.objects.get_or_create(username=username)
-        user.is_superuser = superuser
-        user.is_staff = superuser
-        user.set_password(password)
-        user.save()
-        assign_roles(user, roles)
+    user, _changed = _put_user(
+        schema_name,
+        username=username,
+        password_hash=make_password(password),
+        roles=roles,
+        superuser=superuser,
+    )
     return user
 
 
@@ -322,6 +322,12 @@ def ensure_user_in_schema(schema_name: str, *, username: str, password_hash: str
     part of a second), and a user who already has it and those roles is left untouched.
     Never a superuser. Returns True if anything changed.
     """
+    return _put_user(schema_name, username=username, password_hash=password_hash, roles=roles)[1]
+
+
+def _put_user(schema_name: str, *, username: str, password_hash: str, roles, superuser=False):
+    """The user ``username`` of one schema, with this password hash, operator flags and
+    exactly ``roles``; and whether anything had to change."""
     user_model = get_user_model()
     wanted = set(map(str, roles))
     with schema_context(schema_name), transaction.atomic():
@@ -329,12 +335,16 @@ def ensure_user_in_schema(schema_name: str, *, username: str, password_hash: str
             username=username, defaults={"password": password_hash}
         )
         changed = created
-        if user.password != password_hash or user.is_superuser or user.is_staff:
+        if (user.password, user.is_superuser, user.is_staff) != (
+            password_hash,
+            superuser,
+            superuser,
+        ):
             user.password = password_hash
-            user.is_superuser = user.is_staff = False
+            user.is_superuser = user.is_staff = superuser
             user.save(update_fields=["password", "is_superuser", "is_staff"])
             changed = True
         if set(user.groups.values_list("name", flat=True)) != wanted:
             assign_roles(user, roles)
             changed = True
-    return changed
+    return user, changed

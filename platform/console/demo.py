@@ -16,12 +16,12 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django_tenants.utils import schema_context
 
 from catalog_pages.services import import_catalogue
 from tenants import services
 from tenants.constants import AgencyRole, NationalRole
 from tenants.models import Agency
+from tenants.schemas import in_public_schema
 
 from .demo_requests import seed_requests
 
@@ -59,7 +59,7 @@ def catalogue_files() -> list[Path]:
 def _password_hash(username: str, password: str) -> str:
     """The demo password's hash: the one the demo administrator already has, if it still
     matches (no rewrite on a second run), else a new one (hashing once, not per user)."""
-    with schema_context("public"):
+    with in_public_schema():
         user = get_user_model().objects.filter(username=username).first()
         if user is not None and user.check_password(password):
             return user.password
