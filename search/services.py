@@ -9,6 +9,7 @@ search. ``rebuild_index`` recreates it all.
 import logging
 
 from django.conf import settings
+from django.core import signing
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import translation
@@ -186,3 +187,21 @@ def log_click(log_id, position: int, service=None) -> None:
         clicked_agency=service.agency.slug if service else "",
         clicked_service=service.service_slug if service else "",
     )
+
+
+_LOG_SALT = "search.query-log"
+
+
+def log_token(log) -> str:
+    """The log entry's id as the page's links carry it: signed, so that nobody can claim
+    other people's searches as clicks on a service of their choosing (the ids count up)."""
+    return signing.dumps(log.pk, salt=_LOG_SALT, compress=False)
+
+
+def log_id_from(token: str) -> int | None:
+    """The id a ``log_token`` stands for; None for anything else (a bare id, a forgery)."""
+    try:
+        value = signing.loads(str(token)[:200], salt=_LOG_SALT)
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, int) else None

@@ -73,8 +73,8 @@ class _Links:
     """Links to this search with one thing changed: the query, the other filters and
     the log entry (so a search paged or narrowed is logged once) are kept."""
 
-    def __init__(self, query: str, filters: Filters, log_id: int | None):
-        self.query, self.filters, self.log_id = query, filters, log_id
+    def __init__(self, query: str, filters: Filters, log_token: str):
+        self.query, self.filters, self.log_token = query, filters, log_token
 
     def __call__(self, *, page: int = 1, **changes) -> str:
         params = {"q": self.query}
@@ -84,8 +84,8 @@ class _Links:
                 params[name] = value
         if page > 1:
             params["page"] = page
-        if self.log_id:
-            params["log"] = self.log_id
+        if self.log_token:
+            params["log"] = self.log_token
         return "?" + urlencode(params)
 
 
@@ -192,9 +192,10 @@ def search_page(request):
     # Never deeper than MAX_PAGE (the backends' window); a page past the last is said so.
     offset = (min(page_number, MAX_PAGE) - 1) * PER_PAGE
     results = get_backend().search(query, filters=filters, limit=PER_PAGE, offset=offset)
-    log_id = parse_whole_number(request.GET.get("log", ""), max_digits=18)
+    log_id = services.log_id_from(request.GET.get("log", ""))
     log = selectors.query_log(log_id, query) or services.log_query(query, results)
-    links = _Links(query, filters, log.pk)
+    token = services.log_token(log)
+    links = _Links(query, filters, token)
     labels = _labels(results.facets, filters)
     page_count = min(math.ceil(results.total / PER_PAGE), MAX_PAGE)
     context.update(
@@ -204,7 +205,7 @@ def search_page(request):
         page_number=page_number,
         page_count=page_count,
         out_of_range=bool(results.total) and page_number > page_count,
-        log=log,
+        log_token=token,
         offset=offset,
         facet_groups=_facet_groups(results.facets, filters, links, labels),
         chosen_filters=_chosen_filters(filters, links, labels),
@@ -298,8 +299,9 @@ def open_result(request):
     )
     if service is None:
         raise Http404
-    # A bigint and a position at most: bigger numbers are no log entry (and never a 500).
-    log_id = parse_whole_number(request.GET.get("log", ""), max_digits=18)
+    # Only a signed log id (as the results page gave it) records a click; a position is a
+    # number of at most 6 digits (bigger ones are none, and never a 500).
+    log_id = services.log_id_from(request.GET.get("log", ""))
     position = parse_whole_number(request.GET.get("position", ""), max_digits=6)
     if log_id is not None and position is not None:
         services.log_click(log_id, position, service)

@@ -11,6 +11,7 @@ from django_tenants.utils import schema_context
 from catalog_pages.catalog_format.convert import canonical_service
 from catalog_pages.models import ServicePage
 from catalog_pages.services import import_catalogue
+from search import services as search_services
 from search.backends import Filters, get_backend
 from search.documents import build_document
 from search.models import IndexedService, QueryLog, SynonymGroup
@@ -189,10 +190,16 @@ def test_opening_a_result_records_its_position_and_never_redirects_elsewhere(ind
     log = QueryLog.objects.get()
 
     opened = client.get(
-        "/search/open/", {"log": log.pk, "position": 1, "to": "http://police.localhost/passport/"}
+        "/search/open/",
+        {
+            "log": search_services.log_token(log),
+            "position": 1,
+            "to": "http://police.localhost/passport/",
+        },
     )
     evil = client.get(
-        "/search/open/", {"log": log.pk, "position": 1, "to": "https://evil.example/"}
+        "/search/open/",
+        {"log": search_services.log_token(log), "position": 1, "to": "https://evil.example/"},
     )
 
     assert opened.status_code == 302 and opened["Location"] == "http://police.localhost/passport/"
@@ -234,3 +241,19 @@ def test_a_very_broad_query_says_its_count_is_a_lower_bound(monkeypatch, client_
 
     assert (results.total, results.total_is_lower_bound) == (5, True)
     assert "بیش از ۵ خدمت" in page
+
+
+@pytest.mark.django_db
+def test_a_guessed_log_id_claims_no_click(indexed, client_for):
+    """Log ids count up: with bare ids anyone could claim every search as a click on one
+    service and make it the portal's "most used"."""
+    client = client_for("localhost")
+    client.get("/search/", {"q": "گذرنامه"})
+    log = QueryLog.objects.get()
+    target = "http://police.localhost/passport/"
+
+    for forged in (str(log.pk), search_services.log_token(log)[:-1] + "x"):
+        opened = client.get("/search/open/", {"log": forged, "position": 1, "to": target})
+        assert opened.status_code == 302 and opened["Location"] == target
+    log.refresh_from_db()
+    assert log.clicked_position is None
