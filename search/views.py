@@ -24,7 +24,7 @@ from tenants.models import Agency
 from tenants.selectors import active_agencies
 
 from . import selectors, services
-from .backends import Filters, get_backend
+from .backends import FACETS, Filters, get_backend
 
 PER_PAGE = 20
 MAX_PAGE = 500
@@ -34,7 +34,7 @@ MAX_RESULT_WINDOW = 10_000
 MAX_QUERY_LENGTH = 200
 # Page numbers shown on each side of the current page (and the first and last always).
 PAGE_WINDOW = 2
-FILTER_NAMES = ("agency", "level", "delivery", "audience", "province")
+FILTER_NAMES = FACETS
 # Control characters (NUL above all: PostgreSQL refuses it in text) mean nothing in a query.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 

@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+# What a search can be narrowed by, and counted by (its facets): the fields of Filters.
+FACETS = ("agency", "level", "delivery", "audience", "province")
+
 
 @dataclass(frozen=True)
 class Filters:

@@ -12,10 +12,9 @@ from dataclasses import asdict
 from persian.text import terms
 
 from ..query import expand_synonyms, highlight, informative_terms, query_language, registry_codes
-from . import Filters, Hit, Results, SearchBackend
+from . import FACETS, Filters, Hit, Results, SearchBackend
 
 INDEX = "panjereh-services"
-FACETS = ("agency", "level", "delivery", "audience", "province")
 TEXT_FIELDS = ["title^4", "keywords^3", "agency_names^2", "summary^2", "body"]
 # A service whose registry code is in the query comes first.
 CODE_BOOST = 100

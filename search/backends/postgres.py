@@ -13,7 +13,7 @@ from persian.text import terms
 
 from ..models import IndexedService, IndexedTerm
 from ..query import highlight, informative_terms, query_language, registry_codes
-from . import Filters, Hit, Results, SearchBackend
+from . import FACETS, Filters, Hit, Results, SearchBackend
 from . import postgres_ranking as ranking
 
 # ts_rank weights for D, C, B, A: body, summary, keywords, title.
@@ -37,7 +37,6 @@ HIT_FIELDS = (
     "apply_url",
     "registry_code",
 )
-FACETS = ("agency", "level", "delivery", "audience", "province")
 
 
 def _vector():
@@ -77,14 +76,7 @@ def _counts(rows: list[dict], name: str) -> dict[str, int]:
 class PostgresBackend(SearchBackend):
     def replace(self, agency, translation_key, documents):
         IndexedService.objects.filter(agency=agency, translation_key=translation_key).delete()
-        rows = IndexedService.objects.bulk_create(
-            IndexedService(agency=agency, **asdict(document)) for document in documents
-        )
-        IndexedService.objects.filter(pk__in=[row.pk for row in rows]).update(
-            search_vector=_vector()
-        )
-        _remember_terms(documents)
-        ranking.index_changed()
+        self.bulk_add(agency, documents)
 
     def bulk_add(self, agency, documents) -> None:
         """Index many services at once (rebuilds and benchmarks)."""
