@@ -83,9 +83,12 @@
 
   function setUp(root) {
     if (root.dataset.jalaliReady) return;
-    root.dataset.jalaliReady = "1";
     var input = root.querySelector("input");
     var open = root.querySelector("[data-jalali-open]");
+    // While the page is still being parsed (a slow connection, a busy machine) the
+    // observer below can see the wrapper before its input and button: wait for them.
+    if (!input || !open) return;
+    root.dataset.jalaliReady = "1";
     var withTime = root.hasAttribute("data-jalali-with-time");
     var id = "jalali-picker-" + (counter += 1);
     var dialog = document.createElement("div");
