@@ -7,9 +7,10 @@ class ThemesConfig(AppConfig):
     verbose_name = _("Themes")
 
     def ready(self):
-        from . import admin_dates
+        from . import admin_dates, admin_lookups
 
         admin_dates.install()
+        admin_lookups.install()
         _name_wagtail_localize_in_persian()
 
 
