@@ -12,33 +12,11 @@ forms and the listings' date filters by ``themes.admin_dates.install``.
 import datetime
 import re
 
-import jdatetime
 from django import forms
 from django.utils import timezone
 
-from persian.dates import fa_digits, to_jalali
-from persian.digits import ASCII_DIGITS, to_ascii_digits
-
-_JALALI = re.compile(
-    rf"\s*({ASCII_DIGITS}{{4}})\s*[/\-.]\s*({ASCII_DIGITS}{{1,2}})\s*[/\-.]\s*({ASCII_DIGITS}{{1,2}})"
-    rf"(?:\s+({ASCII_DIGITS}{{1,2}})\s*:\s*({ASCII_DIGITS}{{2}}))?\s*"
-)
-# Years read as Jalali; others (2026-12-01) are left to Django as Gregorian.
-_JALALI_YEARS = range(1300, 1500)
-
-
-def parse_jalali(text: str) -> datetime.date | datetime.datetime | None:
-    """«۱۴۰۵/۰۹/۱۰» → date(2026, 12, 1); «۱۴۰۵/۰۹/۱۰ ۱۲:۳۰» → naive datetime; else None."""
-    match = _JALALI.fullmatch(to_ascii_digits(text or ""))
-    if not match or int(match[1]) not in _JALALI_YEARS:
-        return None
-    year, month, day = (int(part) for part in match.groups()[:3])
-    try:
-        if match[4] is None:
-            return jdatetime.date(year, month, day).togregorian()
-        return jdatetime.datetime(year, month, day, int(match[4]), int(match[5])).togregorian()
-    except ValueError:
-        return None
+from persian.dates import fa_digits, parse_jalali, to_jalali
+from persian.digits import to_ascii_digits
 
 
 class JalaliDateInput(forms.TextInput):

@@ -6,10 +6,13 @@ pages). The template filters in ``themes.templatetags.persian`` and every text
 that leaves the site (SMS) use these.
 """
 
+import datetime
+import re
+
 import jdatetime
 from django.utils import timezone, translation
 
-from .digits import PERSIAN_DIGITS
+from .digits import ASCII_DIGITS, PERSIAN_DIGITS, to_ascii_digits
 
 _TO_PERSIAN = str.maketrans("0123456789", PERSIAN_DIGITS)
 
@@ -62,3 +65,30 @@ def rials(amount) -> str:
     if _persian_page():
         return to_persian_digits(text.replace(",", "٬"))
     return text
+
+
+_JALALI = re.compile(
+    rf"\s*({ASCII_DIGITS}{{4}})\s*[/\-.]\s*({ASCII_DIGITS}{{1,2}})\s*[/\-.]\s*({ASCII_DIGITS}{{1,2}})"
+    rf"(?:\s+({ASCII_DIGITS}{{1,2}})\s*:\s*({ASCII_DIGITS}{{2}}))?\s*"
+)
+# The Jalali years a typed date may have (1900–2100): others are not Jalali dates.
+JALALI_YEARS = range(1279, 1480)
+
+
+def parse_jalali(text: str, *, with_time: bool = True) -> datetime.date | datetime.datetime | None:
+    """A Jalali date typed in any digits, as the Gregorian date; None if it is not one.
+
+    «۱۴۰۵/۰۹/۱۰» → date(2026, 12, 1); «۱۴۰۵/۰۹/۱۰ ۱۲:۳۰» → a naive datetime (unless
+    ``with_time`` is False). Dashes or dots may separate the parts; a day the calendar
+    lacks (۱۴۰۴/۱۲/۳۰) or a year outside ``JALALI_YEARS`` is None.
+    """
+    match = _JALALI.fullmatch(to_ascii_digits(text or ""))
+    if not match or int(match[1]) not in JALALI_YEARS or (match[4] and not with_time):
+        return None
+    year, month, day = (int(part) for part in match.groups()[:3])
+    try:
+        if match[4] is None:
+            return jdatetime.date(year, month, day).togregorian()
+        return jdatetime.datetime(year, month, day, int(match[4]), int(match[5])).togregorian()
+    except ValueError:
+        return None

@@ -5,16 +5,15 @@ Each field cleans what was typed into its canonical value with the validators of
 ``persian.validators`` and says in Persian what is wrong.
 """
 
-import datetime
 import re
 
-import jdatetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import validators
+from .dates import parse_jalali
 from .digits import ASCII_DIGITS, parse_whole_number, to_ascii_digits
 
 
@@ -44,25 +43,22 @@ class WholeNumberField(_CleanedCharField):
     cleaner = staticmethod(validators.clean_number)
 
 
-_JALALI = re.compile(
-    f"({ASCII_DIGITS}{{4}})[/\\-.]({ASCII_DIGITS}{{1,2}})[/\\-.]({ASCII_DIGITS}{{1,2}})"
-)
-
-
 def clean_jalali_date(value: str) -> str:
     """«۱۴۰۳/۰۱/۱۵» → "2024-04-03" (stored Gregorian, ISO)."""
-    match = _JALALI.fullmatch(to_ascii_digits(value.strip()))
-    if not match:
+    day = parse_jalali(value, with_time=False)
+    if day is None:
+        if _JALALI_SHAPE.fullmatch(to_ascii_digits(value.strip())):
+            raise ValidationError(
+                _("This date does not exist in the calendar."), code="jalali_invalid"
+            )
         raise ValidationError(_("Enter the date like 1403/01/15."), code="jalali_format")
-    try:
-        day = jdatetime.date(*(int(part) for part in match.groups())).togregorian()
-    except ValueError as exc:
-        raise ValidationError(
-            _("This date does not exist in the calendar."), code="jalali_invalid"
-        ) from exc
-    if not datetime.date(1900, 1, 1) <= day <= datetime.date(2100, 1, 1):
-        raise ValidationError(_("This date does not exist in the calendar."), code="jalali_invalid")
     return day.isoformat()
+
+
+# What a date looks like, whether or not the calendar has it.
+_JALALI_SHAPE = re.compile(
+    f"({ASCII_DIGITS}{{4}})[/\\-.]({ASCII_DIGITS}{{1,2}})[/\\-.]({ASCII_DIGITS}{{1,2}})"
+)
 
 
 class JalaliDateField(_CleanedCharField):
