@@ -101,10 +101,16 @@ CLITICS = ("هامو", "هاشو", "مون", "تون", "شون", "مو", "تو",
 CLITICS += ("یت", "یش", "م", "ت", "ش", "ه", "ی")
 
 
+# A query's words read at most (the first ones): a longer text is a paragraph pasted in,
+# and every word costs the backends work.
+MAX_TERMS = 12
+
+
 def informative_terms(query_terms: list[str], *, beside_code: bool) -> list[str]:
-    """The query's terms without conversational words (and code words beside a code)."""
+    """The query's terms without conversational words (and code words beside a code), the
+    first ``MAX_TERMS`` of them."""
     dropped = FILLER_TERMS | (CODE_WORDS if beside_code else frozenset())
-    return list(dict.fromkeys(term for term in query_terms if term not in dropped))
+    return list(dict.fromkeys(term for term in query_terms if term not in dropped))[:MAX_TERMS]
 
 
 def base_form(term: str) -> str:

@@ -229,3 +229,17 @@ def test_words_typed_at_random_do_not_grow_the_cached_counts_without_bound(monke
     for number in range(60):
         backend.search(f"واژه{number}ناپیدا")
     assert all(len(counts) <= 20 + 4 for counts in postgres_ranking._STATISTICS.values())
+
+
+@pytest.mark.django_db
+def test_a_pasted_paragraph_of_unknown_words_costs_a_bounded_number_of_queries(
+    labelled, django_assert_max_num_queries
+):
+    # 200 characters of made-up words: each would be looked up for a typo correction.
+    query = " ".join(f"زرتوک{letter}پلم" for letter in "ابپتثجحخدذرزسشصضطظعغفقکگلمنوهی")[:200]
+    labelled.search("گذرنامه")  # the index's statistics and names read once
+
+    with django_assert_max_num_queries(12):
+        results = labelled.search(query)
+
+    assert results.hits == []

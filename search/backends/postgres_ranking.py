@@ -48,6 +48,8 @@ TYPO_SIMILARITY = 0.4
 # Related services are those with a concept at least this share of the rarest one's weight,
 # and found in at most half of the services.
 RELATED_WEIGHT = 0.5
+# Unknown words looked up for the closest known one, at most, per query.
+MAX_CORRECTIONS = 3
 # How many more than the pool get the title's closeness weighed in.
 PREFETCH = 50
 # More candidates than this: look among title and keyword matches first.
@@ -240,16 +242,22 @@ def analyse(query_terms: list[str], codes: list[str], language: str) -> Analysis
     alternatives = synonym_alternatives(query_terms, state.groups)
     concepts = [_concept(base_form(t), alternatives.get(t, ()), agencies) for t in query_terms]
     _count(concepts, language, statistics)
-    corrected, typo = list(query_terms), False
-    for number, concept in enumerate(concepts):
-        if concept.documents:
-            continue
-        typed = query_terms[number]
-        candidates = [_concept(w, concept.alternatives, agencies) for w in without_clitic(typed)]
-        if candidates:
-            _count(candidates, language, statistics)
-        found = next((c for c in candidates if c.documents), None)
-        if found is None and len(typed) >= PREFIX_FROM:
+    corrected, typo, corrections = list(query_terms), False, 0
+    # A word no service has, read without a clitic: every unknown word's forms counted at once.
+    unknown = [number for number, concept in enumerate(concepts) if not concept.documents]
+    forms = {
+        number: [
+            _concept(w, concepts[number].alternatives, agencies)
+            for w in without_clitic(query_terms[number])
+        ]
+        for number in unknown
+    }
+    _count([c for candidates in forms.values() for c in candidates], language, statistics)
+    for number in unknown:
+        concept, typed = concepts[number], query_terms[number]
+        found = next((c for c in forms[number] if c.documents), None)
+        if found is None and len(typed) >= PREFIX_FROM and corrections < MAX_CORRECTIONS:
+            corrections += 1
             closest = closest_known_word(typed)
             if closest and closest != typed:
                 candidate = _concept(base_form(closest), concept.alternatives, agencies)
