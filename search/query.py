@@ -2,8 +2,8 @@
 
 import re
 from functools import lru_cache
+from html import escape  # Django's, without its lazy-text wrapper: words are str
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from persian.digits import to_ascii_digits

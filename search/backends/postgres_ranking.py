@@ -21,6 +21,7 @@ every write to the index changes in its own transaction.
 
 import math
 import secrets
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -93,10 +94,6 @@ def _lexeme(term: str) -> str:
     return f"{quoted}:*" if len(term) >= PREFIX_FROM else quoted
 
 
-def _matches(term: str, word: str) -> bool:
-    return word == term or (len(term) >= PREFIX_FROM and word.startswith(term))
-
-
 # Document frequencies, per generation of the index: {generation: {(language, key): count}}.
 _STATISTICS: dict = {}
 # Counts kept per generation at most (a few MB); past it they are counted again.
@@ -113,7 +110,7 @@ def index_changed() -> None:
 @dataclass
 class _State:
     statistics: dict
-    agencies: list
+    agencies: "_AgencyNames"
     groups: list
 
 
@@ -154,26 +151,56 @@ def _name_terms(name_fa: str, name_en: str) -> frozenset:
     return frozenset(terms(f"{name_fa} {name_en}"))
 
 
-def _agencies() -> list[tuple[int, frozenset]]:
-    return [
-        (pk, _name_terms(name_fa, name_en or ""))
-        for pk, name_fa, name_en in Agency.objects.filter(is_active=True).values_list(
-            "id", "name_fa", "name_en"
-        )
-    ]
+class _AgencyNames:
+    """Which active agencies' names have a word: looked up, not scanned, per query term."""
+
+    def __init__(self, names: list[tuple[int, frozenset]]):
+        self.by_word: dict[str, set] = {}
+        for pk, words in names:
+            for word in words:
+                self.by_word.setdefault(word, set()).add(pk)
+        self.words = sorted(self.by_word)
+
+    def having(self, term: str) -> set:
+        """The agencies with ``term`` in their name (as a prefix from ``PREFIX_FROM`` letters)."""
+        if len(term) < PREFIX_FROM:
+            return set(self.by_word.get(term, ()))
+        found = set()
+        for number in range(bisect_left(self.words, term), len(self.words)):
+            if not self.words[number].startswith(term):
+                break
+            found |= self.by_word[self.words[number]]
+        return found
+
+    def named(self, phrase) -> set:
+        """The agencies whose name has every term of ``phrase``."""
+        found = None
+        for term in phrase:
+            found = self.having(term) if found is None else found & self.having(term)
+            if not found:
+                return set()
+        return found or set()
 
 
-def _concept(term: str, alternatives, agencies) -> Concept:
-    def named(words, phrase) -> bool:
-        return all(any(_matches(t, word) for word in words) for t in phrase)
-
-    found = tuple(
-        pk
-        for pk, words in agencies
-        if named(words, [term]) or any(named(words, alt) for alt in alternatives)
+def _agencies() -> _AgencyNames:
+    return _AgencyNames(
+        [
+            (pk, _name_terms(name_fa, name_en or ""))
+            for pk, name_fa, name_en in Agency.objects.filter(is_active=True).values_list(
+                "id", "name_fa", "name_en"
+            )
+        ]
     )
+
+
+def _concept(term: str, alternatives, agencies: _AgencyNames) -> Concept:
+    found = agencies.named([term])
+    for alternative in alternatives:
+        found |= agencies.named(alternative)
     return Concept(
-        term=term, alternatives=tuple(tuple(alt) for alt in alternatives), agencies=found
+        term=term,
+        alternatives=tuple(tuple(alt) for alt in alternatives),
+        agencies=tuple(sorted(found)),
     )
 
 
