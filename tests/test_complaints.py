@@ -6,11 +6,13 @@ import datetime
 import re
 import uuid
 from html import unescape
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from complaints import codes, services
 from complaints.models import Complaint
@@ -355,3 +357,36 @@ def test_the_complaint_form_without_context_asks_for_the_agency(onboard, client_
     assert unknown.status_code == 404
     assert sent.status_code == 302
     assert Complaint.objects.get().agency == agency
+
+
+_ODD = st.one_of(
+    st.text(max_size=40),
+    st.builds(lambda a, b: a + "\x00" + b, st.text(max_size=12), st.text(max_size=12)),
+    st.text(alphabet="0123456789۰۱۲۳۴۵۶۷۸۹０１２３⁰¹²³-", max_size=30),
+    st.just("9" * 5000),
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_whatever_is_typed_the_complaint_pages_never_answer_5xx(setting, client_for, data):
+    portal = client_for("localhost")
+    value = data.draw(_ODD)
+    responses = [
+        portal.get("/complaints/new/", {"request": value}),
+        portal.get("/complaints/new/", {"agency": value, "service": value}),
+        portal.get("/complaints/new/", {"agency": "civil-registration", "service": value}),
+        portal.get("/complaints/track/", {"code": value}),
+        portal.post("/complaints/track/prove/", {"code": value, "proof": value}),
+        portal.post(
+            "/complaints/new/?agency=civil-registration",
+            {"kind": value, "name": value, "mobile": value, "text": value, "token": value},
+        ),
+        portal.get(f"/complaints/{quote(value, safe='')}/files/1/"),
+        portal.get("/admin/escalated-complaints/", {"province": value, "p": value}),
+    ]
+    assert all(response.status_code < 500 for response in responses)

@@ -7,6 +7,7 @@ service, the service page links here with its agency and service. Look-ups, proo
 filings are rate-limited per client.
 """
 
+import re
 import uuid
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -35,6 +36,7 @@ from . import codes, services
 from .forms import UPLOAD_LIMITS, ComplaintForm
 from .selectors import file_of, find_by_code, proves_ownership
 
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 WINDOW_SECONDS = 600
 OWNED_SESSION_KEY = "owned_complaints"
 OWNED_REMEMBERED = 20
@@ -91,7 +93,8 @@ def _about(request) -> About:
     slug = request.GET.get("agency", "").strip()[:80]
     if not slug:
         return About()
-    agency = active_agencies().filter(slug=slug).first()
+    # Checked before the database sees it (a NUL would make PostgreSQL fail).
+    agency = active_agencies().filter(slug=slug).first() if _SLUG.fullmatch(slug) else None
     if agency is None:
         return About(problem=_("No agency on Panjereh has this name."))
     about = About(agency=agency)
