@@ -133,22 +133,40 @@ def test_pressing_send_twice_files_one_complaint(setting, client_for):
     assert Complaint.objects.count() == 1
 
 
-def test_a_bad_file_is_named_and_what_was_written_is_kept(setting, client_for):
+def test_a_bad_file_is_named_and_nothing_else_is_lost(setting, client_for):
     portal = _owner(setting, client_for)
     url = f"/complaints/new/?request={setting['request'].tracking_code}"
+    token = str(uuid.uuid4())
 
     response = _file(
         portal,
         url,
-        attachments=[SimpleUploadedFile("رسید.pdf", b"this is not a PDF at all")],
+        token=token,
+        attachments=[
+            SimpleUploadedFile("رسید.pdf", b"this is not a PDF at all"),
+            SimpleUploadedFile("نامه.pdf", PDF),
+        ],
     )
     html = response.content.decode()
 
     assert response.status_code == 400
     assert "«رسید.pdf» پرونده‌ی PDF، JPEG یا PNG نیست." in html
-    assert TEXT in html and "مریم احمدی" in html  # nothing typed is lost
-    assert "فایل‌هایتان را دوباره پیوست کنید" in html
+    assert TEXT in html and "مریم احمدی" in html and token in html  # nothing typed is lost
+    assert "فایل‌هایی را که پذیرفته نشد دوباره پیوست کنید" in html
+    assert "نامه.pdf" in html and "نگه داشته شدند" in html  # the good file is kept
     assert not Complaint.objects.exists() and not _sms_texts()[1:]
+
+    # Sent again without attaching anything: the kept file is on the complaint.
+    sent = _file(portal, url, token=token)
+    assert sent.status_code == 302
+    complaint = Complaint.objects.get()
+    kept = complaint.files.get()
+    assert (kept.party, kept.content_type, kept.size) == ("citizen", "pdf", len(PDF))
+    body = portal.get(f"/complaints/{complaint.code}/files/{kept.pk}/")
+    assert b"".join(body.streaming_content) == PDF
+    from service_requests.models import PendingUpload
+
+    assert not PendingUpload.objects.filter(token=token).exists()
 
 
 def test_a_handler_reviews_and_answers_and_each_step_is_texted(setting, client_for, staff_client):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from persian.fields import MobileField
 from service_requests.forms import (
     MAX_ATTACHMENT_MB,
+    MAX_ATTACHMENTS,
     AttachmentsField,
     CheckedFileField,
     checked_upload,
@@ -49,12 +50,22 @@ class ComplaintForm(TakesOversized, forms.Form):
     attachments = AttachmentsField(label=_("Files (PDF, JPEG or PNG; up to 5, each at most 10 MB)"))
     token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
-    def __init__(self, *args, agencies=None, **kwargs):
+    def __init__(self, *args, agencies=None, kept_count=0, **kwargs):
         super().__init__(*args, **kwargs)
+        self.kept_count = kept_count
         if agencies is None:
             del self.fields["agency"]
         else:
             self.fields["agency"].choices = [("", _("Choose the agency")), *agencies]
+
+    def clean_attachments(self):
+        uploads = self.cleaned_data.get("attachments") or []
+        if len(uploads) + self.kept_count > MAX_ATTACHMENTS:
+            raise forms.ValidationError(
+                _("Attach at most %(count)s files.") % {"count": MAX_ATTACHMENTS},
+                code="too_many_attachments",
+            )
+        return uploads
 
     def clean_token(self):
         return self.cleaned_data.get("token") or uuid.uuid4()

@@ -15,7 +15,9 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from service_requests.models import PendingUpload
 from service_requests.services import Upload
+from service_requests.services import _forget_pending_uploads as forget_pending_uploads
 from service_requests.storage import private_storage
 from service_requests.working_days import promised_date
 
@@ -92,11 +94,13 @@ def file_complaint(
     service_slug: str = "",
     service_title: str = "",
     attachments: list[Upload] = (),
+    kept=(),
 ) -> tuple[Complaint, bool]:
     """File a complaint (or return the one this token already filed): (complaint, created).
 
     About a request, the agency and service are the request's (the caller checked that the
-    citizen owns it)."""
+    citizen owns it). ``kept``: the files kept from earlier tries of the form (pending
+    uploads, among ``attachments``), forgotten once the complaint holds them."""
     if request is not None:
         agency = request.agency
         service_key, service_slug, service_title = (
@@ -130,6 +134,8 @@ def file_complaint(
             due_on=due_date(timezone.localdate(now)),
         )
         _store_files(complaint, attachments, Party.CITIZEN, written)
+        if kept:
+            forget_pending_uploads(PendingUpload.objects.filter(pk__in=[p.pk for p in kept]))
         ComplaintChange.objects.create(
             complaint=complaint,
             to_status=ComplaintStatus.RECEIVED,

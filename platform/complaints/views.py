@@ -22,8 +22,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tenants.utils import schema_context
 
 from catalog_pages.models import ServicePage
+from persian.dates import fa_digits
 from service_requests import selectors as request_selectors
+from service_requests import services as request_services
 from service_requests import tracking
+from service_requests.forms import MAX_ATTACHMENTS, checked_upload
+from service_requests.models import PendingUpload
 from service_requests.storage import private_storage
 from service_requests.uploads import CONTENT_TYPES, oversized_uploads, with_upload_limits
 from service_requests.views import _owns as owns_request
@@ -131,49 +135,132 @@ def file_complaint(request):
     agencies = None
     if about.agency is None:
         agencies = list(active_agencies().values_list("slug", "name_fa"))
-    initial = {"mobile": about.request.mobile} if about.request is not None else {}
+    if request.method != "POST":
+        initial = {"mobile": about.request.mobile} if about.request is not None else {}
+        context["form"] = ComplaintForm(agencies=agencies, initial=initial)
+        return render(request, "complaints/file.html", context)
+
+    agency = about.agency or _chosen_agency(request)
+    token = _token(request)
+    kept = _kept_files(agency, token)
     form = ComplaintForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
+        request.POST,
+        request.FILES,
         agencies=agencies,
-        initial=initial,
-        oversized=oversized_uploads(request) if request.method == "POST" else None,
+        kept_count=len(kept),
+        oversized=oversized_uploads(request),
     )
     context["form"] = form
-    if request.method == "POST":
-        if not form.is_valid():
-            context["files_lost"] = bool(request.FILES) or bool(oversized_uploads(request))
-            return render(request, "complaints/file.html", context, status=400)
-        if _too_many(request, "complaint-filings", FILINGS_PER_HOUR, 3600):
-            context["error"] = _("Too many complaints from your connection; try again in an hour.")
-            return render(request, "complaints/file.html", context, status=429)
-        data = form.cleaned_data
-        agency = about.agency or active_agencies().get(slug=data["agency"])
-        complaint, _created = services.file_complaint(
-            agency=agency,
-            kind=data["kind"],
-            name=data["name"],
-            mobile=data["mobile"],
-            text=data["text"],
-            submission_token=data["token"],
-            request=about.request,
-            service_key=about.service_key,
-            service_slug=about.service_slug,
-            service_title=about.service_title,
-            attachments=data["attachments"],
+    if not form.is_valid():
+        if agency is not None and token is not None:
+            kept += _keep_valid_files(request, agency, token, first_slot=len(kept))
+        context["kept"] = kept
+        context["files_lost"] = len(request.FILES.getlist("attachments")) + sum(
+            len(names) for names in oversized_uploads(request).values()
+        ) > len(kept)
+        return render(request, "complaints/file.html", context, status=400)
+    if _too_many(request, "complaint-filings", FILINGS_PER_HOUR, 3600):
+        context["error"] = _("Too many complaints from your connection; try again in an hour.")
+        context["kept"] = kept
+        return render(request, "complaints/file.html", context, status=429)
+    data = form.cleaned_data
+    complaint, _created = services.file_complaint(
+        agency=agency,
+        kind=data["kind"],
+        name=data["name"],
+        mobile=data["mobile"],
+        text=data["text"],
+        submission_token=data["token"],
+        request=about.request,
+        service_key=about.service_key,
+        service_slug=about.service_slug,
+        service_title=about.service_title,
+        attachments=[*data["attachments"], *(_kept_upload(pending) for pending in kept)],
+        kept=kept,
+    )
+    request.session.cycle_key()
+    _remember_owner(request, complaint)
+    messages.success(
+        request,
+        _(
+            "Your complaint was registered. Its code is %(code)s: keep it. It was also "
+            "sent to your mobile by SMS."
         )
-        request.session.cycle_key()
-        _remember_owner(request, complaint)
-        messages.success(
-            request,
-            _(
-                "Your complaint was registered. Its code is %(code)s: keep it. It was also "
-                "sent to your mobile by SMS."
+        % {"code": codes.display(complaint.code)},
+    )
+    return redirect(_track_url(complaint.code))
+
+
+def _chosen_agency(request) -> Agency | None:
+    slug = request.POST.get("agency", "").strip()[:80]
+    return active_agencies().filter(slug=slug).first() if _SLUG.fullmatch(slug) else None
+
+
+def _token(request) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.POST.get("token", "").strip()[:40])
+    except ValueError:
+        return None
+
+
+# Files that passed their checks on an earlier try of this form: kept (24 hours, like a
+# request form's) so that a bad file or a missing field loses nothing.
+KEPT_SLOT = "complaint-file-"
+
+
+def _kept_files(agency, token) -> list:
+    if agency is None or token is None:
+        return []
+    kept = list(
+        PendingUpload.objects.filter(
+            agency=agency, token=token, slot__startswith=KEPT_SLOT
+        ).order_by("slot")
+    )
+    for pending in kept:
+        pending.title = _kept_title(pending)
+    return kept
+
+
+def _kept_title(pending) -> str:
+    return _("File %(number)s") % {"number": fa_digits(pending.slot.removeprefix(KEPT_SLOT))}
+
+
+def _keep_valid_files(request, agency, token, *, first_slot: int) -> list:
+    """Keep every new file that passed its checks (within the five a complaint may have)."""
+    from django.core.exceptions import ValidationError
+
+    kept = []
+    for upload in request.FILES.getlist("attachments"):
+        if first_slot + len(kept) >= MAX_ATTACHMENTS:
+            break
+        try:
+            checked = checked_upload(upload)
+        except ValidationError:
+            continue
+        slot = f"{KEPT_SLOT}{first_slot + len(kept) + 1}"
+        try:
+            pending = request_services.keep_pending_upload(
+                agency, token, slot, upload, checked, client=client_address(request)
             )
-            % {"code": codes.display(complaint.code)},
-        )
-        return redirect(_track_url(complaint.code))
-    return render(request, "complaints/file.html", context)
+        except OSError:
+            pending = None
+        if pending is not None:
+            pending.title = checked.title
+            kept.append(pending)
+    return kept
+
+
+def _kept_upload(pending):
+    from service_requests.services import Upload
+
+    return Upload(
+        slot="",
+        title=getattr(pending, "title", "") or _kept_title(pending),
+        file=private_storage.open(pending.file.name, "rb"),
+        kind=pending.content_type,
+        size=pending.size,
+        sha256=pending.sha256,
+    )
 
 
 def _render_track(request, context, status=200):
