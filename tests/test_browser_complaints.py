@@ -38,6 +38,10 @@ def handler(catalogue, django_db_blocker):
         )
         yield HANDLER
         connection.set_schema_to_public()
+        from notifications.models import SmsMessage
+
+        for code in Complaint.objects.filter(agency=catalogue).values_list("code", flat=True):
+            SmsMessage.objects.filter(text__contains=code).delete()
         Complaint.objects.filter(agency=catalogue).delete()
 
 
