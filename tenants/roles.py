@@ -22,6 +22,7 @@ from .constants import (
 
 ACCESS_ADMIN = "wagtailadmin.access_admin"
 HANDLE_REQUESTS = "service_requests.handle_request"
+HANDLE_COMPLAINTS = "complaints.handle_complaint"
 IMPORT_CATALOGUE = "catalog_pages.import_catalogue"
 
 _IMAGES = ("wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image")
@@ -55,6 +56,7 @@ AGENCY_ROLES = (
             "auth.view_user",
             "themes.change_agencybranding",
             IMPORT_CATALOGUE,
+            HANDLE_COMPLAINTS,
         ),
     ),
     Role(
@@ -71,7 +73,7 @@ AGENCY_ROLES = (
         approves=True,
     ),
     Role(AgencyRole.REQUEST_CLERK, permissions=(ACCESS_ADMIN, HANDLE_REQUESTS)),
-    Role(AgencyRole.COMPLAINT_HANDLER, permissions=(ACCESS_ADMIN,)),
+    Role(AgencyRole.COMPLAINT_HANDLER, permissions=(ACCESS_ADMIN, HANDLE_COMPLAINTS)),
     Role(AgencyRole.REPORT_VIEWER, permissions=(ACCESS_ADMIN,)),
 )
 

@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("track/<str:code>/response/", request_views.response_document, name="track_response"),
     path("verify/", request_views.verify, name="verify"),
     path("verify/<str:code>/", request_views.verify, name="verify_code"),
+    path("", include("complaints.urls")),
     path("", include("portal.urls")),
     prefix_default_language=False,
 )

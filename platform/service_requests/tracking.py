@@ -44,28 +44,28 @@ def damm_digit(digits: str) -> str:
     return str(interim)
 
 
-def _round(key: bytes, number: int, value: int) -> int:
+def _round(key: bytes, number: int, value: int, half: int = HALF) -> int:
     digest = hashlib.blake2b(
         value.to_bytes(4, "big") + bytes([number]), key=key, digest_size=8
     ).digest()
-    return int.from_bytes(digest, "big") % HALF
+    return int.from_bytes(digest, "big") % half
 
 
-def permute(sequence: int, key: bytes) -> int:
-    """A keyed bijection of [0, 10¹²)."""
-    if not 0 <= sequence < SPACE:
+def permute(sequence: int, key: bytes, *, half: int = HALF) -> int:
+    """A keyed bijection of [0, half²) (by default [0, 10¹²): requests' codes)."""
+    if not 0 <= sequence < half * half:
         raise ValueError("sequence number out of range")
-    left, right = divmod(sequence, HALF)
+    left, right = divmod(sequence, half)
     for number in range(ROUNDS):
-        left, right = right, (left + _round(key, number, right)) % HALF
-    return left * HALF + right
+        left, right = right, (left + _round(key, number, right, half)) % half
+    return left * half + right
 
 
-def unpermute(value: int, key: bytes) -> int:
-    left, right = divmod(value, HALF)
+def unpermute(value: int, key: bytes, *, half: int = HALF) -> int:
+    left, right = divmod(value, half)
     for number in reversed(range(ROUNDS)):
-        left, right = (right - _round(key, number, left)) % HALF, left
-    return left * HALF + right
+        left, right = (right - _round(key, number, left, half)) % half, left
+    return left * half + right
 
 
 def code_for(sequence: int, key: bytes) -> str:

@@ -72,6 +72,8 @@ SHARED_APPS = [
     "search",
     "service_requests",
     "notifications",
+    # Complaints and objections about requests and services (public schema).
+    "complaints",
     "forms_engine",
     # Background jobs: procrastinate's tables in the public schema (tenants.jobs).
     "procrastinate.contrib.django",
@@ -238,6 +240,7 @@ PROCRASTINATE_IMPORT_PATHS = [
     "search.tasks",
     "service_requests.tasks",
     "notifications.tasks",
+    "complaints.tasks",
 ]
 # A worker records a heartbeat this often; a worker silent for JOBS_STALLED_AFTER_SECONDS
 # is taken for dead, and its running jobs are retried by the others (tenants.tasks,
@@ -311,6 +314,9 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # header names the client; rate limits count by that address (tenants.clients).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 CLIENT_ADDRESS_HEADER = env_str("CLIENT_ADDRESS_HEADER", "X-Forwarded-For")
+
+# Working days an agency has to answer a complaint before it escalates to the national level.
+COMPLAINT_RESPONSE_DAYS = env_int("COMPLAINT_RESPONSE_DAYS", 10)
 
 # Public look-ups (tracking, verification) allowed per client address in 10 minutes.
 TRACK_LOOKUPS_PER_WINDOW = env_int("TRACK_LOOKUPS_PER_WINDOW", 30)
