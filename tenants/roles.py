@@ -23,6 +23,7 @@ from .constants import (
 ACCESS_ADMIN = "wagtailadmin.access_admin"
 HANDLE_REQUESTS = "service_requests.handle_request"
 IMPORT_CATALOGUE = "catalog_pages.import_catalogue"
+VIEW_SURVEY_RESULTS = "surveys.view_survey_results"
 
 _IMAGES = ("wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image")
 _DOCUMENTS = (
@@ -55,6 +56,7 @@ AGENCY_ROLES = (
             "auth.view_user",
             "themes.change_agencybranding",
             IMPORT_CATALOGUE,
+            VIEW_SURVEY_RESULTS,
         ),
     ),
     Role(
@@ -72,7 +74,7 @@ AGENCY_ROLES = (
     ),
     Role(AgencyRole.REQUEST_CLERK, permissions=(ACCESS_ADMIN, HANDLE_REQUESTS)),
     Role(AgencyRole.COMPLAINT_HANDLER, permissions=(ACCESS_ADMIN,)),
-    Role(AgencyRole.REPORT_VIEWER, permissions=(ACCESS_ADMIN,)),
+    Role(AgencyRole.REPORT_VIEWER, permissions=(ACCESS_ADMIN, VIEW_SURVEY_RESULTS)),
 )
 
 NATIONAL_ROLES = (
