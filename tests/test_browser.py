@@ -381,6 +381,24 @@ def test_a_citizen_applies_and_an_agency_answers(browser, server):
     assert answer.ok and answer.body() == _pdf("answer")["buffer"]
     assert _serious_violations(page) == []
     page.screenshot(path=SCREENSHOTS / "request-tracking-phone.png", full_page=True)
+
+    # The clerk closes the request; the citizen, still proved, rates the service.
+    desk.select_option('[name="status"]', "closed")
+    desk.get_by_role("button", name="ذخیره").click()
+    page.goto(f"{portal}/track/?code={code}")
+    page.get_by_role("link", name="ارزیابی خدمت").click()
+    for name, value in (
+        ("overall", "4"),
+        ("time_kept", "yes"),
+        ("staff_conduct", "5"),
+        ("clarity", "4"),
+    ):
+        page.locator(f'[name="{name}"][value="{value}"]').check()
+    assert page.locator("fieldset legend").count() == 4
+    assert _serious_violations(page) == []
+    page.screenshot(path=SCREENSHOTS / "survey-phone.png", full_page=True)
+    page.get_by_role("button", name="ارسال پاسخ‌هایم").click()
+    assert "سپاسگزاریم" in page.locator("main").inner_text()
     citizen.close()
     staff.close()
     # Form, receipt (its print button), tracking and the agency's inbox: nothing blocked.
@@ -388,10 +406,24 @@ def test_a_citizen_applies_and_an_agency_answers(browser, server):
 
 
 def _texted_code(mobile: str) -> str:
-    """The one-time code the server queued: its SMS jobs run here, on committed rows."""
+    """The one-time code the server queued: its SMS jobs run here, on committed rows, in a
+    thread of their own (Playwright's event loop holds this one)."""
+    import threading
+
     from .conftest import sent_code
 
-    return sent_code(mobile)
+    out = {}
+
+    def work():
+        try:
+            out["code"] = sent_code(mobile)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(60)
+    return out["code"]
 
 
 @pytest.fixture(scope="module")
