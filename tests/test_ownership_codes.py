@@ -17,6 +17,7 @@ from notifications.models import SmsMessage
 from service_requests import ownership
 from service_requests import services as request_services
 from service_requests.models import OwnershipCode
+from service_requests.tasks import mask_spent_ownership_codes
 
 from .conftest import prove_ownership, sent_code
 
@@ -285,18 +286,28 @@ def test_the_code_is_compared_in_constant_time_whatever_the_case(setting, monkey
     assert compared == [(64, 64)] * 4
 
 
-def test_the_sms_text_loses_the_code_once_it_is_no_use(setting):
+def test_the_sms_text_loses_the_code_once_it_is_no_use(setting, settings):
+    settings.OWNERSHIP_CODE_RESEND_SECONDS = 0
     found = setting["request"]
     client = _client()
     _ask(client, found)
     code = sent_code()
     _type(client, found, code)
 
-    assert ownership.mask_spent_codes() == 1
+    # The periodic job (every minute) masks it.
+    assert mask_spent_ownership_codes(schema="public", timestamp=0) == 1
     message = SmsMessage.objects.get(pk=OwnershipCode.objects.get().message_id)
     assert code not in message.text and "••••••" in message.text
     assert found.tracking_code in message.text  # the rest of the text is kept
     assert ownership.mask_spent_codes() == 0
+
+    # An expired code that was never typed is masked too; a live one is not.
+    _ask(client, found)
+    live = sent_code()
+    assert ownership.mask_spent_codes() == 0
+    _age(301)
+    assert ownership.mask_spent_codes() == 1
+    assert not SmsMessage.objects.filter(text__contains=live).exists()
 
 
 def test_a_request_without_a_mobile_says_so(setting):
