@@ -372,8 +372,11 @@ def test_a_citizen_applies_and_an_agency_answers(browser, server):
 
     # The citizen proves ownership with the code texted to the mobile and downloads the answer.
     page.goto(f"{portal}/track/?code={code}")
-    assert "۰۹۱۲•••۴۵۶۷" in page.locator("#proof-heading + p").inner_text()  # masked
+    assert "۰۹۱۲***۴۵۶۷" in page.locator("#proof-heading + p").inner_text()  # masked
     page.get_by_role("button", name="ارسال کد").click()
+    assert "پیامک شد" in page.locator('[role="status"]').first.inner_text()
+    assert _serious_violations(page) == []
+    page.screenshot(path=SCREENSHOTS / "request-proof-phone.png", full_page=True)
     page.fill('[name="otp"]', _texted_code("09121234567"))
     page.get_by_role("button", name="نمایش جزئیات").click()
     link = page.get_by_role("link", name="دریافت پاسخ")

@@ -86,7 +86,7 @@ def test_the_page_shows_the_mobile_masked_and_the_national_code_or_mobile_open_n
     client = _client()
 
     page = client.get("/track/", {"code": found.tracking_code}).content.decode()
-    assert "۰۹۱۲•••۴۵۶۷" in page and "09121234567" not in page and "۰۹۱۲۱۲۳۴۵۶۷" not in page
+    assert "۰۹۱۲***۴۵۶۷" in page and "09121234567" not in page and "۰۹۱۲۱۲۳۴۵۶۷" not in page
     assert 'autocomplete="one-time-code"' in page
 
     for proof in ("0084575948", "۰۰۸۴۵۷۵۹۴۸", "09121234567"):
@@ -106,7 +106,7 @@ def test_the_texted_code_opens_documents_and_the_thread_and_is_stored_only_hashe
     asked = _ask(client, found)
     assert asked.status_code == 302
     notice = client.get(asked["Location"]).content.decode()
-    assert "۰۹۱۲•••۴۵۶۷" in notice and "۵ دقیقه" in notice
+    assert "۰۹۱۲***۴۵۶۷" in notice and "۵ دقیقه" in notice
     code = sent_code()
     row = OwnershipCode.objects.get()
     assert code not in (row.code_hash, row.client, row.mobile) and len(row.code_hash) == 64

@@ -65,10 +65,15 @@ def code_hash(request_pk: int, code: str) -> str:
 
 
 def masked_mobile(mobile: str) -> str:
-    """۰۹۱۲•••۴۵۶۷: enough for the owner to recognise their number, not for anyone else."""
+    """۰۹۱۲***۴۵۶۷: enough for the owner to recognise their number, not for anyone else.
+
+    Asterisks, not dots: a dot is how the Persian zero (۰) looks. Isolated left-to-right
+    (U+2066 … U+2069), so a Persian sentence around it does not turn it round.
+    """
     if len(mobile) < 8:
-        return "•" * len(mobile)
-    return fa_digits(mobile[:4]) + "•" * (len(mobile) - 8) + fa_digits(mobile[-4:])
+        return "*" * len(mobile)
+    shown = fa_digits(mobile[:4]) + "*" * (len(mobile) - 8) + fa_digits(mobile[-4:])
+    return f"\u2066{shown}\u2069"
 
 
 def wait_text(seconds: int) -> str:
