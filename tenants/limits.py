@@ -53,3 +53,15 @@ def purge_expired_counters() -> int:
     with connection.cursor() as cursor:
         cursor.execute(_PURGE)
         return cursor.rowcount
+
+
+def seconds_left(scope: str, client: str) -> int:
+    """Seconds until ``client``'s window for ``scope`` ends (0 if none is running)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT ceil(extract(epoch FROM expires_at - clock_timestamp())) FROM {_TABLE} "  # noqa: S608
+            "WHERE key = %s",
+            [f"{scope}:{client}"[:200]],
+        )
+        row = cursor.fetchone()
+    return max(0, int(row[0])) if row and row[0] is not None else 0

@@ -24,6 +24,7 @@ ACCESS_ADMIN = "wagtailadmin.access_admin"
 HANDLE_REQUESTS = "service_requests.handle_request"
 HANDLE_COMPLAINTS = "complaints.handle_complaint"
 IMPORT_CATALOGUE = "catalog_pages.import_catalogue"
+VIEW_SURVEY_RESULTS = "surveys.view_survey_results"
 
 _IMAGES = ("wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image")
 _DOCUMENTS = (
@@ -57,6 +58,7 @@ AGENCY_ROLES = (
             "themes.change_agencybranding",
             IMPORT_CATALOGUE,
             HANDLE_COMPLAINTS,
+            VIEW_SURVEY_RESULTS,
         ),
     ),
     Role(
@@ -74,7 +76,7 @@ AGENCY_ROLES = (
     ),
     Role(AgencyRole.REQUEST_CLERK, permissions=(ACCESS_ADMIN, HANDLE_REQUESTS)),
     Role(AgencyRole.COMPLAINT_HANDLER, permissions=(ACCESS_ADMIN, HANDLE_COMPLAINTS)),
-    Role(AgencyRole.REPORT_VIEWER, permissions=(ACCESS_ADMIN,)),
+    Role(AgencyRole.REPORT_VIEWER, permissions=(ACCESS_ADMIN, VIEW_SURVEY_RESULTS)),
 )
 
 NATIONAL_ROLES = (

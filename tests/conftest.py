@@ -1,5 +1,6 @@
 import io
 import itertools
+import re
 import uuid
 from pathlib import Path
 
@@ -203,3 +204,34 @@ def form_url(service_slug: str = "birth-registration", agency_slug: str = "civil
     with schema_context(agency.schema_name):
         page = ServicePage.objects.get(slug=service_slug, locale__language_code="fa")
     return f"/apply/{page.pk}/"
+
+
+_ONE_TIME_CODE = re.compile(r"(?<![0-9])[0-9]{6}(?![0-9])")
+
+
+def sent_code(mobile: str = "09121234567") -> str:
+    """The newest one-time code texted to ``mobile``: the SMS jobs are run, and the code is
+    read from what the (memory) gateway was given, as the citizen reads it on their phone."""
+    from persian.digits import to_ascii_digits
+
+    from .jobs_runner import run_jobs
+
+    run_jobs(queues=["sms"])
+    for to, text in reversed(MemoryGateway.sent):
+        found = _ONE_TIME_CODE.search(to_ascii_digits(text)) if to == mobile else None
+        if found:
+            return found[0]
+    raise AssertionError(f"no one-time code was texted to {mobile}")
+
+
+def prove_ownership(client: Client, request, *, prefix: str = ""):
+    """Prove ownership of ``request`` in ``client``'s session, as a citizen does: ask for the
+    code, read it from the SMS, type it. Returns the answer to the proof (a redirect)."""
+    asked = client.post(f"{prefix}/track/code/", {"code": request.tracking_code})
+    assert asked.status_code == 302, asked.content.decode()[:2000]
+    proved = client.post(
+        f"{prefix}/track/prove/",
+        {"code": request.tracking_code, "otp": sent_code(request.mobile)},
+    )
+    assert proved.status_code == 302, proved.content.decode()[:2000]
+    return proved

@@ -30,7 +30,7 @@ from service_requests.storage import private_storage
 from tenants.constants import AgencyRole, NationalRole
 from tenants.services import create_user_in_schema
 
-from .conftest import PASSWORD, SAMPLE
+from .conftest import PASSWORD, SAMPLE, prove_ownership
 
 pytestmark = pytest.mark.django_db
 
@@ -144,11 +144,7 @@ def world(db, tmp_path, settings, client_for):
     assert with_code.get("/track/", {"code": data["A"]["code"]}).status_code == 200
     clients["citizen with a code"] = ("localhost", with_code)
     owner = client_for("localhost")
-    proved = owner.post(
-        "/track/prove/",
-        {"code": data["A"]["code"], "proof": CITIZENS["civil-registration"]["mobile"]},
-    )
-    assert proved.status_code == 302
+    prove_ownership(owner, data["A"]["request"])
     clients["citizen with proof"] = ("localhost", owner)
     browsers = {}
 
@@ -246,6 +242,14 @@ def _resources(world):
         ),
         ("A: users", a_host, "GET", "/admin/users/", None, {AgencyRole.ADMINISTRATOR}),
         (
+            "A: survey results",
+            a_host,
+            "GET",
+            "/admin/survey-results/",
+            None,
+            {AgencyRole.ADMINISTRATOR, AgencyRole.REPORT_VIEWER},
+        ),
+        (
             "A: new page",
             a_host,
             "GET",
@@ -305,6 +309,7 @@ def _resources(world):
         ("B: request", b_host, "GET", f"/admin/requests/{B['code']}/", None, set()),
         ("B: dashboard", b_host, "GET", "/admin/", None, set()),
         ("B: users", b_host, "GET", "/admin/users/", None, set()),
+        ("B: survey results", b_host, "GET", "/admin/survey-results/", None, set()),
         (
             "B: wagtail document via A",
             a_host,
@@ -334,6 +339,7 @@ def _resources(world):
         "/admin/taxonomy_life_events/new/",
         "/admin/agencies/",
         "/admin/agencies/onboard/",
+        "/admin/national-survey-results/",
     ]
     for path in national_screens:
         rows.append((f"national {path} via A", a_host, "GET", path, None, set()))

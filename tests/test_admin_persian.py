@@ -187,6 +187,7 @@ def _screens(desk, request_code):
             "/admin/users/new/",
             "/admin/catalogue/import/",
             "/admin/reports/site-history/",
+            "/admin/survey-results/",
         ],
         AgencyRole.REQUEST_CLERK: [
             "/admin/",

@@ -370,19 +370,63 @@ def test_a_citizen_applies_and_an_agency_answers(browser, server):
     assert "پاسخ داده شد" in desk.locator(".request-detail").inner_text()
     desk.screenshot(path=SCREENSHOTS / "request-detail-desktop.png", full_page=True)
 
-    # The citizen proves ownership with the mobile number and downloads the answer.
+    # The citizen proves ownership with the code texted to the mobile and downloads the answer.
     page.goto(f"{portal}/track/?code={code}")
-    page.fill('[name="proof"]', "09121234567")
+    assert "۰۹۱۲***۴۵۶۷" in page.locator("#proof-heading + p").inner_text()  # masked
+    page.get_by_role("button", name="ارسال کد").click()
+    assert "پیامک شد" in page.locator('[role="status"]').first.inner_text()
+    assert _serious_violations(page) == []
+    page.screenshot(path=SCREENSHOTS / "request-proof-phone.png", full_page=True)
+    page.fill('[name="otp"]', _texted_code("09121234567"))
     page.get_by_role("button", name="نمایش جزئیات").click()
     link = page.get_by_role("link", name="دریافت پاسخ")
     answer = page.request.get(portal + link.get_attribute("href"))
     assert answer.ok and answer.body() == _pdf("answer")["buffer"]
     assert _serious_violations(page) == []
     page.screenshot(path=SCREENSHOTS / "request-tracking-phone.png", full_page=True)
+
+    # The clerk closes the request; the citizen, still proved, rates the service.
+    desk.select_option('[name="status"]', "closed")
+    desk.get_by_role("button", name="ذخیره").click()
+    page.goto(f"{portal}/track/?code={code}")
+    page.get_by_role("link", name="ارزیابی خدمت").click()
+    for name, value in (
+        ("overall", "4"),
+        ("time_kept", "yes"),
+        ("staff_conduct", "5"),
+        ("clarity", "4"),
+    ):
+        page.locator(f'[name="{name}"][value="{value}"]').check()
+    assert page.locator("fieldset legend").count() == 4
+    assert _serious_violations(page) == []
+    page.screenshot(path=SCREENSHOTS / "survey-phone.png", full_page=True)
+    page.get_by_role("button", name="ارسال پاسخ‌هایم").click()
+    assert "سپاسگزاریم" in page.locator("main").inner_text()
     citizen.close()
     staff.close()
     # Form, receipt (its print button), tracking and the agency's inbox: nothing blocked.
     assert citizen_violations == [] and staff_violations == []
+
+
+def _texted_code(mobile: str) -> str:
+    """The one-time code the server queued: its SMS jobs run here, on committed rows, in a
+    thread of their own (Playwright's event loop holds this one)."""
+    import threading
+
+    from .conftest import sent_code
+
+    out = {}
+
+    def work():
+        try:
+            out["code"] = sent_code(mobile)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(60)
+    return out["code"]
 
 
 @pytest.fixture(scope="module")

@@ -219,6 +219,11 @@ def test_requests_in_every_status_with_a_conversation_and_a_history(demo, db):
     # Every step the citizen hears of is in the SMS outbox, to be sent by the job worker.
     assert SmsMessage.objects.count() >= StatusChange.objects.filter(kind=ChangeKind.STATUS).count()
     assert not SmsMessage.objects.filter(request__isnull=True).exists()
+    # Each agency's closed request was rated: its survey results are not empty.
+    from surveys.models import SurveyResponse
+
+    for agency in demo["first"].agencies:
+        assert SurveyResponse.objects.filter(agency=agency).exists(), agency.slug
 
 
 def test_every_role_logs_in_to_its_agency_admin(demo, db, client_for):

@@ -23,10 +23,11 @@ from hypothesis import strategies as st
 from catalog_pages.models import ServicePage
 from service_requests import services as request_services
 from service_requests.constants import RequestStatus
+from surveys import tokens as survey_tokens
 from tenants.models import Agency
 from tenants.services import create_editor_invitation
 
-from .conftest import PDF
+from .conftest import PDF, prove_ownership
 
 
 def fuzz(examples: int):
@@ -94,6 +95,8 @@ class World:
     page_ids: list
     invitation_token: str
     staff: Client
+    request: object = None
+    survey_token: str = ""
 
     def known(self) -> list[str]:
         return [
@@ -112,6 +115,10 @@ class World:
 @pytest.fixture
 def world(setting, settings):
     settings.TRACK_LOOKUPS_PER_WINDOW = 10**9  # rate limiting must not hide the views
+    settings.OWNERSHIP_CODE_RESEND_SECONDS = 0
+    settings.OWNERSHIP_CODES_PER_MOBILE_HOUR = 10**9
+    settings.OWNERSHIP_CODES_PER_CLIENT_HOUR = 10**9
+    settings.OWNERSHIP_CODE_FAILURES_PER_CLIENT_HOUR = 10**9
     first = setting["request"]
     agency = Agency.objects.get(slug="civil-registration")
     with schema_context(agency.schema_name):
@@ -152,6 +159,8 @@ def world(setting, settings):
         page_ids=page_ids,
         invitation_token=token,
         staff=setting["a"],
+        request=first,
+        survey_token=survey_tokens.token_for(second),
     )
 
 
@@ -213,20 +222,37 @@ def test_national_portal_paths_and_posts(world, client_for, data):
     prefix = _prefix(data)
     code = data.draw(st.one_of(st.just(world.tracking_code), st.just(_segment(data, world))))
     if data.draw(st.booleans()):  # the owner, proved in this session
-        client.post(
-            f"{prefix}/track/prove/", {"code": world.tracking_code, "proof": world.national_id}
-        )
+        prove_ownership(client, world.request, prefix=prefix)
     pk = data.draw(
         st.one_of(st.just(world.document_pk), st.integers(min_value=0, max_value=10**30))
     )
     kind = data.draw(
         st.sampled_from(
-            ["prove", "reply", "document", "attachment", "response", "verify", "verify-post"]
+            [
+                "send-code",
+                "prove",
+                "reply",
+                "document",
+                "attachment",
+                "response",
+                "verify",
+                "verify-post",
+                "survey",
+            ]
         )
     )
-    if kind == "prove":
-        params = _params(data, world, ["code", "proof"])
+    if kind == "send-code":
+        params = _params(data, world, ["code"])
+        response = client.post(f"{prefix}/track/code/", params)
+    elif kind == "prove":
+        params = _params(data, world, ["code", "otp"])
         response = client.post(f"{prefix}/track/prove/", params)
+    elif kind == "survey":
+        params = _params(
+            data, world, ["overall", "time_kept", "staff_conduct", "clarity", "comment"]
+        )
+        token = data.draw(st.one_of(st.just(world.survey_token), st.just(_segment(data, world))))
+        response = client.post(f"{prefix}/survey/{token}/", params)
     elif kind == "reply":
         params = _params(data, world, ["body"])
         response = client.post(f"{prefix}/track/{code}/messages/", params)

@@ -125,6 +125,7 @@ def test_every_background_job_is_a_task_with_its_queue_retry_and_schedule():
     assert periodic == {
         "complaints.tasks.escalate_overdue_complaints": "public",
         "service_requests.tasks.purge_stale_pending_uploads": "public",
+        "service_requests.tasks.mask_spent_ownership_codes": "public",
         "tenants.tasks.purge_expired_counters": "public",
         "tenants.tasks.retry_stalled_jobs": "public",
         "tenants.tasks.remove_finished_jobs": "public",

@@ -8,19 +8,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from service_requests.models import ResponseDocument, ServiceRequest
 
-from .conftest import PDF, PNG, make_pdf
+from .conftest import PDF, PNG, make_pdf, prove_ownership
 
 TEHRAN = zoneinfo.ZoneInfo("Asia/Tehran")
 
 
 @pytest.fixture
 def owner(setting, client_for):
-    """The citizen's browser, having proved ownership with the mobile number."""
+    """The citizen's browser, having proved ownership with the code texted to the mobile."""
     portal = client_for("localhost")
-    response = portal.post(
-        "/track/prove/", {"code": setting["request"].tracking_code, "proof": "۰۹۱۲۱۲۳۴۵۶۷"}
-    )
-    assert response.status_code == 302
+    prove_ownership(portal, setting["request"])
     return portal
 
 

@@ -30,7 +30,7 @@ from service_requests.models import (
 from service_requests.storage import private_storage
 from tenants.models import Agency
 
-from .conftest import JPEG, PDF, PNG, form_url, make_image, make_pdf
+from .conftest import JPEG, PDF, PNG, form_url, make_image, make_pdf, prove_ownership
 
 MB = 1024 * 1024
 FAKE_PDF = b"%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>\n"
@@ -275,7 +275,7 @@ def test_message_attachments_and_answers_are_cut_off_at_their_limit(setting, cli
 
     code = setting["request"].tracking_code
     owner = client_for("localhost")
-    owner.post("/track/prove/", {"code": code, "proof": "09121234567"})
+    prove_ownership(owner, setting["request"])
     big = b"%PDF-1.4\n" + b"0" * (11 * MB)
 
     received = {"bytes": 0}
@@ -354,7 +354,7 @@ def test_a_pdf_that_goes_on_as_html_is_refused_everywhere(setting, client_for):
 
     code = setting["request"].tracking_code
     owner = client_for("localhost")
-    owner.post("/track/prove/", {"code": code, "proof": "09121234567"})
+    prove_ownership(owner, setting["request"])
     message = owner.post(
         f"/track/{code}/messages/",
         {"body": "سلام", "attachments": [SimpleUploadedFile("نامه.pdf", FAKE_PDF)]},

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from portal import views as portal_views
 from search import views as search_views
 from service_requests import views as request_views
+from surveys import views as survey_views
 
 urlpatterns = [
     # Wagtail's deliberate error page ("failwhale") would let any staff member raise 500s.
@@ -22,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("search/open/", search_views.open_result, name="search_open"),
     path("track/", request_views.track, name="track"),
     path("track/prove/", request_views.prove, name="track_prove"),
+    path("track/code/", request_views.send_code, name="track_send_code"),
     path("track/<str:code>/messages/", request_views.reply, name="track_reply"),
     path("track/<str:code>/documents/<int:pk>/", request_views.document, name="track_document"),
     path(
@@ -30,6 +32,7 @@ urlpatterns += i18n_patterns(
         name="track_attachment",
     ),
     path("track/<str:code>/response/", request_views.response_document, name="track_response"),
+    path("survey/<str:token>/", survey_views.questionnaire, name="survey"),
     path("verify/", request_views.verify, name="verify"),
     path("verify/<str:code>/", request_views.verify, name="verify_code"),
     path("", include("complaints.urls")),

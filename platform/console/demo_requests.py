@@ -33,6 +33,7 @@ from service_requests import services as request_services
 from service_requests.constants import ChangeKind, RequestStatus, Sender
 from service_requests.models import RequestMessage, ResponseDocument, ServiceRequest, StatusChange
 from service_requests.working_days import promised_date, working_days_between
+from surveys.services import submit_survey
 
 # uuid5 namespace of the demo's submission tokens (any fixed UUID).
 TOKEN_NAMESPACE = uuid.UUID("6f1c2a52-7d5e-4a8e-9a49-3c1f0d8b5e21")
@@ -363,7 +364,11 @@ SCENARIOS = [
         19,
         [(1, "incomplete"), (3, "resubmit"), (4, "accept"), (6, "step"), (9, "answer")],
     ),
-    (RequestStatus.CLOSED, 30, [(1, "accept"), (4, "step"), (8, "answer"), (12, "close")]),
+    (
+        RequestStatus.CLOSED,
+        30,
+        [(1, "accept"), (4, "step"), (8, "answer"), (12, "close"), (13, "rate")],
+    ),
     (RequestStatus.REJECTED, 9, [(2, "reject")]),
 ]
 
@@ -473,6 +478,16 @@ def _act(action: str, ctx: Context) -> None:
         )
     elif action == "close":
         request_services.change_status(request, RequestStatus.CLOSED, actor=CLERK)
+    elif action == "rate":  # the citizen answers the satisfaction survey
+        rng = ctx.rng
+        submit_survey(
+            request,
+            overall=rng.choice([3, 4, 4, 5, 5]),
+            time_kept=rng.random() < 0.7,
+            staff_conduct=rng.choice([3, 4, 5, 5]),
+            clarity=rng.choice([2, 3, 4, 5]),
+            comment=rng.choice(["", "پاسخ به‌موقع و روشن بود.", "کاش مدارک کمتری لازم بود."]),
+        )
     elif action == "reject":
         request_services.change_status(
             request,

@@ -170,3 +170,41 @@ class ResponseDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request}: {self.verification_code}"
+
+
+class OwnershipCode(models.Model):
+    """A one-time code sent by SMS to a request's mobile: the proof of owning the request.
+
+    Only its keyed hash is stored (``service_requests.ownership``); the newest code of a
+    request is the only one that counts, for a few minutes and a few tries.
+    """
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="+")
+    # Where it went and who asked: the resend limits count by both.
+    mobile = models.CharField(max_length=11)
+    client = models.CharField(max_length=64)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    # The SMS that carried it: its text is masked once the code is no use.
+    message = models.ForeignKey(
+        "notifications.SmsMessage", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    masked = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["request", "created_at"], name="ownership_code_request"),
+            models.Index(fields=["mobile", "created_at"], name="ownership_code_mobile"),
+            models.Index(fields=["client", "created_at"], name="ownership_code_client"),
+            models.Index(
+                fields=["expires_at"],
+                condition=models.Q(masked=False),
+                name="ownership_code_unmasked",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.created_at:%Y-%m-%d %H:%M}"

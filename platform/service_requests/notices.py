@@ -84,3 +84,17 @@ def tell_visit(request, change) -> None:
         when = jalali(timezone.localtime(change.visit_at), "%A %d %B %Y، %H:%M")
         values = {**_values(request), "when": when, "place": change.visit_place}
         queue_sms(request.mobile, text % values, request=request)
+
+
+def tell_ownership_code(request, code: str, *, minutes: int):
+    """The one-time code that proves ownership of ``request`` (event ``one_time_code``).
+
+    Returns the queued message: its text is masked once the code is no use.
+    """
+    with translation.override("fa"):
+        text = _(
+            "Panjereh: your code to see request %(code)s is %(otp)s. It is valid for "
+            "%(minutes)s minutes. Do not give it to anyone, not even to us."
+        )
+        values = {**_values(request), "otp": code, "minutes": minutes}
+        return queue_sms(request.mobile, text % values, request=request)

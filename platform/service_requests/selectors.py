@@ -1,7 +1,5 @@
 """Reading requests: by tracking code for citizens, by agency for staff."""
 
-from persian.validators import clean_mobile, clean_national_id
-
 from . import tracking
 from .models import MessageAttachment, ServiceRequest
 
@@ -35,23 +33,3 @@ def request_of(agency, code: str) -> ServiceRequest | None:
 def attachment_of(found: ServiceRequest, pk: int) -> MessageAttachment | None:
     """A file sent with one of this request's messages (by either side)."""
     return MessageAttachment.objects.filter(message__request=found, pk=pk).first()
-
-
-def proves_ownership(found: ServiceRequest, proof: str) -> bool:
-    """The national code or mobile number given on the request, in any usual spelling."""
-    import hmac
-
-    from django.core.exceptions import ValidationError
-
-    candidates = []
-    for cleaner in (clean_national_id, clean_mobile):
-        try:
-            candidates.append(cleaner(proof))
-        except ValidationError:
-            continue
-    secrets_on_file = [value for value in (found.national_id, found.mobile) if value]
-    return any(
-        hmac.compare_digest(candidate, on_file)
-        for candidate in candidates
-        for on_file in secrets_on_file
-    )

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from tenants.models import Agency
 
-from . import notices, tracking
+from . import notices, signals, tracking
 from .constants import (
     CITIZEN_ANSWER,
     MAX_EXTENSION_DAYS,
@@ -270,9 +270,13 @@ def _record(locked: ServiceRequest, to_status: str, *, actor: str, note: str) ->
         actor=actor,
         at=now,
     )
+    from_status = locked.status
     locked.status = to_status
     locked.save(update_fields=["status", "promised_on", "paused_since", "updated_at"])
     notices.tell_status(locked, to_status)
+    signals.status_changed.send(
+        sender=ServiceRequest, request=locked, from_status=from_status, to_status=to_status
+    )
     return change
 
 

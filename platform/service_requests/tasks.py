@@ -16,3 +16,18 @@ def purge_stale_pending_uploads(*, timestamp: int) -> int:
         if not count:
             break
     return purged
+
+
+@jobs.periodic(cron="* * * * *")
+@jobs.task(queue="maintenance", queueing_lock="mask_spent_ownership_codes")
+def mask_spent_ownership_codes(*, timestamp: int) -> int:
+    """Mask the one-time codes in the SMS outbox once they are no use (expired or used)."""
+    from . import ownership
+
+    masked = 0
+    for _ in range(100):
+        count = ownership.mask_spent_codes()
+        masked += count
+        if not count:
+            break
+    return masked

@@ -2,9 +2,9 @@
 and checking an answer document.
 
 Anyone with the code sees the public status and timeline. The details, the
-agency's notes, messages and files need proof of ownership (the national code
-or mobile number on the request), remembered in the session for that code only.
-Look-ups and proofs are rate-limited per client.
+agency's notes, messages and files need proof of ownership: the one-time code sent by
+SMS to the mobile on the request (``ownership``), remembered in the session for that
+request only. Look-ups, codes and proofs are rate-limited per client.
 """
 
 import re
@@ -18,15 +18,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from persian.dates import fa_digits
 from persian.digits import to_ascii_digits
 from tenants import limits
 from tenants.clients import client_address
 
-from . import files, services, tracking
+from . import files, ownership, panels, services, tracking
 from .constants import VERIFICATION_CODE_ALPHABET, VERIFICATION_CODE_LENGTH
 from .forms import ATTACHMENT_LIMITS, MessageForm, VerifyForm
 from .models import ResponseDocument
-from .selectors import find_by_code, proves_ownership
+from .selectors import find_by_code
 from .uploads import oversized_uploads, with_upload_limits
 
 WINDOW_SECONDS = 600
@@ -72,6 +73,9 @@ def _render_track(request, context, status=200):
             context["thread"] = found.messages.prefetch_related("attachments")
             context["response"] = getattr(found, "response", None)
             context.setdefault("message_form", MessageForm())
+        else:
+            context["masked_mobile"] = ownership.masked_mobile(found.mobile)
+        context["panels"] = panels.render_panels(request, found, owner=bool(context.get("owner")))
     return render(request, "service_requests/track.html", context, status=status)
 
 
@@ -103,19 +107,45 @@ def track(request):
 
 
 @require_POST
-def prove(request):
-    """Check the national code or mobile for a code; remember the owner in the session."""
+def send_code(request):
+    """Send a one-time code to the mobile on the request (within the resend limits)."""
     typed = request.POST.get("code", "").strip()[:40]
     context = {"typed": typed}
     found = _lookup(request, typed, context)
     if found is None:
         return _render_track(request, context, status=context.pop("status", 400))
-    if not proves_ownership(found, request.POST.get("proof", "").strip()[:20]):
+    try:
+        ownership.send_ownership_code(found, client=client_address(request))
+    except ownership.CodeRefused as refused:
         context["found"] = found
-        context["proof_error"] = _(
-            "The national code or mobile number does not match this request."
-        )
-        return _render_track(request, context, status=400)
+        context["send_error"] = str(refused)
+        return _render_track(request, context, status=429 if refused.limited else 400)
+    messages.success(
+        request,
+        _("A 6-digit code was sent to %(mobile)s. Enter it below within %(minutes)s minutes.")
+        % {
+            "mobile": ownership.masked_mobile(found.mobile),
+            "minutes": fa_digits(max(1, settings.OWNERSHIP_CODE_TTL_SECONDS // 60)),
+        },
+    )
+    return redirect(_track_url(found.tracking_code) + "#proof-heading")
+
+
+@require_POST
+def prove(request):
+    """Check the one-time code for a request; remember the owner in the session."""
+    typed = request.POST.get("code", "").strip()[:40]
+    context = {"typed": typed}
+    found = _lookup(request, typed, context)
+    if found is None:
+        return _render_track(request, context, status=context.pop("status", 400))
+    outcome = ownership.confirm_ownership_code(
+        found, request.POST.get("otp", ""), client=client_address(request)
+    )
+    if not outcome.ok:
+        context["found"] = found
+        context["proof_error"] = outcome.error
+        return _render_track(request, context, status=429 if outcome.limited else 400)
     request.session.cycle_key()
     _remember_owner(request, found)
     return redirect(_track_url(found.tracking_code))

@@ -74,6 +74,8 @@ SHARED_APPS = [
     "notifications",
     # Complaints and objections about requests and services (public schema).
     "complaints",
+    # The satisfaction survey after a request is closed (public schema).
+    "surveys",
     "forms_engine",
     # Background jobs: procrastinate's tables in the public schema (tenants.jobs).
     "procrastinate.contrib.django",
@@ -320,6 +322,20 @@ COMPLAINT_RESPONSE_DAYS = env_int("COMPLAINT_RESPONSE_DAYS", 10)
 
 # Public look-ups (tracking, verification) allowed per client address in 10 minutes.
 TRACK_LOOKUPS_PER_WINDOW = env_int("TRACK_LOOKUPS_PER_WINDOW", 30)
+
+# --- Proof of ownership on the tracking page: a one-time code by SMS (service_requests.ownership)
+# A code is valid this long, for this many tries; one mobile gets at most one code a minute
+# and OWNERSHIP_CODES_PER_MOBILE_HOUR an hour, one client address asks for at most
+# OWNERSHIP_CODES_PER_CLIENT_HOUR an hour and may type OWNERSHIP_CODE_FAILURES_PER_CLIENT_HOUR
+# wrong codes an hour.
+OWNERSHIP_CODE_TTL_SECONDS = env_int("OWNERSHIP_CODE_TTL_SECONDS", 300)
+OWNERSHIP_CODE_ATTEMPTS = env_int("OWNERSHIP_CODE_ATTEMPTS", 5)
+OWNERSHIP_CODE_RESEND_SECONDS = env_int("OWNERSHIP_CODE_RESEND_SECONDS", 60)
+OWNERSHIP_CODES_PER_MOBILE_HOUR = env_int("OWNERSHIP_CODES_PER_MOBILE_HOUR", 5)
+OWNERSHIP_CODES_PER_CLIENT_HOUR = env_int("OWNERSHIP_CODES_PER_CLIENT_HOUR", 10)
+OWNERSHIP_CODE_FAILURES_PER_CLIENT_HOUR = env_int("OWNERSHIP_CODE_FAILURES_PER_CLIENT_HOUR", 20)
+# The satisfaction survey's link (SMS) works this many days after the request was closed.
+SURVEY_LINK_DAYS = env_int("SURVEY_LINK_DAYS", 30)
 
 # --- Uploads: how much a client may send, and keep while it corrects a form ----------------
 # A body larger than this is refused (413) before it is read, and cut off should it grow
