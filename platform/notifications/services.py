@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from persian.dates import to_persian_digits
 from tenants import jobs
@@ -40,6 +40,12 @@ _SETTLED = {
     DeliveryStatus.DELIVERED: SmsStatus.DELIVERED,
     DeliveryStatus.UNDELIVERABLE: SmsStatus.UNDELIVERABLE,
 }
+
+
+def _translated(text: str) -> str:
+    """A reason stored for administrators, in the site's language (Persian)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext(text)
 
 
 def _defer_send(message: SmsMessage, *, schema: str | None = None) -> None:
@@ -199,7 +205,9 @@ def reconcile_sending(*, now: datetime.datetime | None = None) -> dict[str, int]
                 still.update(
                     status=SmsStatus.QUEUED,
                     sending_since=None,
-                    last_error="The provider has no record of it: queued again.",
+                    last_error=_translated(
+                        gettext_noop("The provider has no record of it: queued again.")
+                    ),
                 )
                 _defer_send(message)
                 counts["queued"] += 1
