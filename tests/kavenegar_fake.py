@@ -25,9 +25,15 @@ OK = {"status": 200, "message": "تایید شد"}
 
 class FakeKavenegar:
     def __init__(
-        self, key: str = "FAKE-KEY-0123456789abcdef", *, fail_rate: float = 0.0, seed=None
+        self,
+        key: str = "FAKE-KEY-0123456789abcdef",
+        *,
+        fail_rate: float = 0.0,
+        seed=None,
+        default_status: int = 1,
     ):
         self.key = key
+        self.default_status = default_status  # a message's status until a test sets one
         self.fail_rate = fail_rate
         self.random = random.Random(seed)  # noqa: S311 (failures at random, not secrets)
         self.lock = threading.Lock()
@@ -70,6 +76,7 @@ class FakeKavenegar:
                     scripted = (409, "سرور قادر به پاسخگوئی نیست")
                 else:
                     lose_answer = True
+                    self.calls["answers_lost"] += 1
         if scripted == "garbage":
             return 502, "<html>Bad gateway</html>"
         if isinstance(scripted, tuple) and scripted[0] == "slow":
@@ -91,7 +98,7 @@ class FakeKavenegar:
         return {
             "messageid": message_id,
             "message": message["message"],
-            "status": self.statuses.get(message_id, 1),
+            "status": self.statuses.get(message_id, self.default_status),
             "statustext": "در صف ارسال",
             "sender": message["sender"],
             "receptor": message["receptor"],
