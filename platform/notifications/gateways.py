@@ -111,41 +111,14 @@ def _batches(ids) -> list[list[str]]:
     return [ids[start : start + STATUS_BATCH] for start in range(0, len(ids), STATUS_BATCH)]
 
 
-class _Redact(logging.Filter):
-    """Takes the API key out of every line logged where a URL with it may be printed."""
-
-    def __init__(self, secret: str):
-        super().__init__()
-        self.secret = secret
-
-    def filter(self, record):
-        message = record.getMessage()
-        if self.secret in message:
-            record.msg, record.args = message.replace(self.secret, "***"), None
-        return True
-
-
-_redacted: set[str] = set()
-_redacting = threading.Lock()
-
-
-def _redact_http_logs(secret: str) -> None:
-    """urllib3 logs each request's URL (the key is in its path) at DEBUG: scrub it there."""
-    with _redacting:
-        if secret in _redacted:
-            return
-        for name in ("urllib3.connectionpool", "urllib3.connection", "requests"):
-            logging.getLogger(name).addFilter(_Redact(secret))
-        _redacted.add(secret)
-
-
 class KavenegarGateway(SmsGateway):
     """Kavenegar's REST API (https://kavenegar.com/rest.html) over ``requests``.
 
     ``{KAVENEGAR_API_URL}/{key}/sms/<method>.json``, answered with
     ``{"return": {"status", "message"}, "entries": …}`` (the HTTP status mirrors
     ``return.status``). Explicit connect and read time-outs; the key, which sits in
-    the URL's path, is scrubbed from every error text and from urllib3's log lines.
+    the URL's path, is scrubbed from every error text (and from urllib3's log lines by
+    ``notifications.redaction``, which the settings put on its loggers).
     """
 
     def __init__(self, *, api_key: str | None = None, base_url: str | None = None):
@@ -161,7 +134,6 @@ class KavenegarGateway(SmsGateway):
         self.timeout = (settings.KAVENEGAR_CONNECT_TIMEOUT, settings.KAVENEGAR_READ_TIMEOUT)
         self._session = requests.Session()
         self._session.headers["Accept"] = "application/json"
-        _redact_http_logs(self._key)
 
     def _scrub(self, text: str) -> str:
         return str(text).replace(self._key, "***")

