@@ -210,6 +210,8 @@ class KavenegarGateway(SmsGateway):
         return found
 
     def receive(self) -> list[InboundSms]:
+        if not self.sender:
+            return []  # no line of our own (Kavenegar's shared one): nobody can text back
         # isread=0: the unread texts of our line; Kavenegar marks them read as it gives them.
         entries = self._call("receive", {"linenumber": self.sender, "isread": 0})
         received = []

@@ -538,7 +538,13 @@ def attach_sms_replies(*, limit: int = 1000) -> dict[str, int]:
                 break
             found = _request_replied_to(inbound) if inbound.text.strip() else None
             if found is not None:
-                send_message(found, sender=Sender.CITIZEN, author="citizen", body=inbound.text)
+                try:
+                    with transaction.atomic():
+                        send_message(
+                            found, sender=Sender.CITIZEN, author="citizen", body=inbound.text
+                        )
+                except TransitionError:
+                    found = None  # nothing to post: kept, unmatched, for administrators
             settle_inbound_sms(inbound, request=found)
             counts["matched" if found is not None else "unmatched"] += 1
     return counts
