@@ -276,7 +276,7 @@ def test_texts_over_the_daily_cap_of_a_number_are_not_sent_and_say_why(settings)
     assert sorted(text for _mobile, text in MemoryGateway.sent) == sorted(
         ["دیروز", "شماره‌ای دیگر", *[m.text for m in within]]
     )
-    # The refused text does not count against the cap: still over it tomorrow's texts wait.
+    # A refused text does not count itself, but the number stays at its cap for the day.
     assert services.queue_sms("09121234567", "باز هم").status == "failed"
 
 
