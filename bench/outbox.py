@@ -12,7 +12,9 @@ fails ``--fail-rate`` of all calls at random, half of those *after* accepting th
 killed with SIGKILL mid-run and a new one started. The bench waits until every message is
 settled (delivered, or failed for good) and counts, at the fake, the texts delivered per
 local id. Waits are shortened by bench/outbox_settings.py (retries after 1 s, a killed
-worker's "sending" messages asked by local id after 4 s). The last line is JSON.
+worker's "sending" messages asked by local id after 4 s). ``--ignore-local-ids`` is the
+control: a provider that sends every call it is given texts some citizens twice. The last
+line is JSON.
 """
 
 import argparse
@@ -70,11 +72,23 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--timeout", type=float, default=150)
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument(
+        "--ignore-local-ids",
+        action="store_true",
+        help="a control: the fake sends every call, as a provider without local ids would",
+    )
     args = parser.parse_args()
 
     key = "bench" + secrets.token_hex(16)
     log = Path(tempfile.mkdtemp(prefix="panjereh-bench-outbox-")) / "worker.log"
-    with FakeKavenegar(key, fail_rate=args.fail_rate, seed=args.seed, default_status=10) as fake:
+    fake = FakeKavenegar(
+        key,
+        fail_rate=args.fail_rate,
+        seed=args.seed,
+        default_status=10,
+        honour_local_ids=not args.ignore_local_ids,
+    )
+    with fake:
         os.environ.update(
             {
                 "DJANGO_SETTINGS_MODULE": "bench.outbox_settings",
@@ -142,6 +156,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script
         "local_id_lookups": fake.calls["statuslocalmessageid"],
         "status_calls": fake.calls["status"],
         "fail_rate": args.fail_rate,
+        "local_ids_honoured": not args.ignore_local_ids,
     }
     print(json.dumps(result))
 

@@ -31,8 +31,10 @@ class FakeKavenegar:
         fail_rate: float = 0.0,
         seed=None,
         default_status: int = 1,
+        honour_local_ids: bool = True,
     ):
         self.key = key
+        self.honour_local_ids = honour_local_ids  # False: a control that sends every call
         self.default_status = default_status  # a message's status until a test sets one
         self.fail_rate = fail_rate
         self.random = random.Random(seed)  # noqa: S311 (failures at random, not secrets)
@@ -108,7 +110,7 @@ class FakeKavenegar:
 
     def _send(self, params):
         local_id = params.get("localid", "")
-        if local_id and local_id in self.by_local_id:
+        if local_id and local_id in self.by_local_id and self.honour_local_ids:
             return [self._entry(self.by_local_id[local_id])]  # sent once, whatever the calls
         self._next_id += 1
         message_id = self._next_id
