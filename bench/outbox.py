@@ -8,8 +8,8 @@ transaction, as requests do), then runs a real ``manage.py procrastinate worker`
 against a local fake of Kavenegar's REST API in this process (tests/kavenegar_fake.py,
 reached through ``KAVENEGAR_API_URL``, honouring local ids as Kavenegar does). The fake
 fails ``--fail-rate`` of all calls at random, half of those *after* accepting the message
-(its answer is lost). Once a third of the messages have left the queue the worker is
-killed with SIGKILL mid-run and a new one started. The bench waits until every message is
+(its answer is lost). Once a third of the messages have left the queue, at a moment one is
+being sent, the worker is killed with SIGKILL and a new one started. The bench waits until every message is
 settled (delivered, or failed for good) and counts, at the fake, the texts delivered per
 local id. Waits are shortened by bench/outbox_settings.py (retries after 1 s, a killed
 worker's "sending" messages asked by local id after 4 s). ``--ignore-local-ids`` is the
@@ -55,12 +55,12 @@ def _statuses() -> dict[str, int]:
     return dict(rows)
 
 
-def _wait(condition, *, seconds: float, log: Path, what: str) -> None:
+def _wait(condition, *, seconds: float, log: Path, what: str, poll: float = 0.2) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
             return
-        time.sleep(0.2)
+        time.sleep(poll)
     tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
     raise SystemExit(f"timed out after {seconds} s waiting for {what}\n{tail}")
 
@@ -114,11 +114,24 @@ def main() -> None:  # noqa: PLR0915 - one linear script
 
             started = time.monotonic()
             worker = _worker(log, args.concurrency)
+
+            def mid_send():
+                # Past a third, at a moment a message is being sent (its worker between
+                # the claim and the record): the crash that must not text anyone twice.
+                counts = _statuses()
+                left = args.messages - counts.get("queued", 0)
+                return (
+                    left >= args.messages // 3
+                    and counts.get("sending", 0)
+                    or (left >= args.messages // 2)
+                )
+
             _wait(
-                lambda: _statuses().get("queued", 0) <= args.messages * 2 // 3,
+                mid_send,
                 seconds=args.timeout,
                 log=log,
-                what="a third of the messages to leave the queue",
+                what="a third of the messages sent",
+                poll=0.02,
             )
             worker.send_signal(signal.SIGKILL)
             worker.wait(timeout=10)
