@@ -5,7 +5,7 @@ import datetime
 import threading
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from notifications import services
@@ -116,6 +116,23 @@ class SlowGateway(SmsGateway):
         return f"slow-{local_id}"
 
 
+def _on_own_connection(work):
+    """Run ``work`` on a thread of its own, so on a database connection of its own (in
+    autocommit: what it writes is committed at once); returns its result."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = work()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(30)
+    return outcome["value"]
+
+
 @pytest.mark.django_db
 def test_two_workers_at_once_send_a_message_once(settings):
     """Two workers on their own connections, on committed data, both given the message."""
@@ -123,21 +140,16 @@ def test_two_workers_at_once_send_a_message_once(settings):
     SlowGateway.entered.clear()
     SlowGateway.release.clear()
     SlowGateway.calls = 0
-    own = connections.create_connection(DEFAULT_DB_ALIAS)
-    with own.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO public.notifications_smsmessage (mobile, text, status, queued_at, "
-            "attempts, provider_id, last_error) VALUES ('09121234567', 'متن', 'queued', now(), "
-            "0, '', '') RETURNING id"
+    # Committed through a connection of its own (the test's is inside its transaction).
+    pk = _on_own_connection(
+        lambda: (
+            SmsMessage.objects.create(mobile="09121234567", text="متن", queued_at=timezone.now()).pk
         )
-        (pk,) = cursor.fetchone()
+    )
     results = {}
 
     def worker(name):
-        try:
-            results[name] = services.send_sms(pk)
-        finally:
-            connections.close_all()
+        results[name] = _on_own_connection(lambda: services.send_sms(pk))
 
     first = threading.Thread(target=worker, args=("first",))
     first.start()
@@ -148,17 +160,11 @@ def test_two_workers_at_once_send_a_message_once(settings):
     SlowGateway.release.set()
     first.join(10)
     try:
-        with own.cursor() as cursor:
-            cursor.execute(
-                "SELECT status, provider_id, attempts FROM public.notifications_smsmessage "
-                "WHERE id = %s",
-                [pk],
-            )
-            row = cursor.fetchone()
+        row = _on_own_connection(
+            lambda: SmsMessage.objects.values_list("status", "provider_id", "attempts").get(pk=pk)
+        )
     finally:
-        with own.cursor() as cursor:
-            cursor.execute("DELETE FROM public.notifications_smsmessage WHERE id = %s", [pk])
-        own.close()
+        _on_own_connection(lambda: SmsMessage.objects.filter(pk=pk).delete())
     assert results == {"first": True, "second": False}
     assert SlowGateway.calls == 1
     assert row == ("sent", f"slow-{pk}", 1)
