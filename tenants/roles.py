@@ -96,6 +96,8 @@ NATIONAL_ROLES = (
             "service_search.delete_synonymgroup",
             "service_search.view_synonymgroup",
             "notifications.view_smsmessage",
+            "notifications.view_inboundsms",
+            "notifications.view_sandboxsms",
             # The national topic and life-event lists (the portal's "by topic" and
             # "by life event").
             "taxonomy.add_topic",

@@ -130,8 +130,7 @@ def setting(db, onboard, tmp_path, settings, client_for):
         with schema_context(agency.schema_name):
             assert client.login(username="clerk", password=PASSWORD)
         clients[agency.slug] = client
-    MemoryGateway.sent.clear()
-    MemoryGateway.fail_next = 0
+    MemoryGateway.reset()
     yield {"request": submitted, "a": clients["civil-registration"], "b": clients["other-agency"]}
     private_storage._wrapped = empty
 

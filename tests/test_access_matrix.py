@@ -332,6 +332,8 @@ def _resources(world):
     ]
     national_screens = [
         "/admin/sms_outbox/",
+        "/admin/sms_received/",
+        "/admin/sandbox_phone/",
         "/admin/official_holidays/",
         "/admin/official_holidays/new/",
         "/admin/search_synonyms/",
@@ -418,6 +420,8 @@ _PUBLIC_MODELS = [
     ("service_requests", "servicerequest"),
     ("service_requests", "holiday"),
     ("notifications", "smsmessage"),
+    ("notifications", "inboundsms"),
+    ("notifications", "sandboxsms"),
     ("tenants", "agency"),
     ("service_search", "synonymgroup"),
     ("taxonomy", "topic"),

@@ -109,6 +109,9 @@ def test_every_background_job_is_a_task_with_its_queue_retry_and_schedule():
     tasks = {name: task for name, task in app.tasks.items() if not name.startswith("builtin")}
     assert {
         "notifications.tasks.send_sms",
+        "notifications.tasks.reconcile_sending_sms",
+        "notifications.tasks.poll_sms_delivery",
+        "service_requests.tasks.receive_sms_replies",
         "search.tasks.index_service",
         "service_requests.tasks.purge_stale_pending_uploads",
         "tenants.tasks.purge_expired_counters",
@@ -116,7 +119,7 @@ def test_every_background_job_is_a_task_with_its_queue_retry_and_schedule():
         "tenants.tasks.remove_finished_jobs",
     } <= set(tasks)
     assert tasks["notifications.tasks.send_sms"].queue == "sms"
-    assert tasks["notifications.tasks.send_sms"].retry_strategy.max_attempts == 11
+    assert tasks["notifications.tasks.send_sms"].retry_strategy.max_attempts == 22
     assert tasks["search.tasks.index_service"].queue == "search"
     periodic = {
         task.task.name: task.configure_kwargs["task_kwargs"]["schema"]
@@ -124,6 +127,9 @@ def test_every_background_job_is_a_task_with_its_queue_retry_and_schedule():
     }
     assert periodic == {
         "complaints.tasks.escalate_overdue_complaints": "public",
+        "notifications.tasks.reconcile_sending_sms": "public",
+        "notifications.tasks.poll_sms_delivery": "public",
+        "service_requests.tasks.receive_sms_replies": "public",
         "service_requests.tasks.purge_stale_pending_uploads": "public",
         "service_requests.tasks.mask_spent_ownership_codes": "public",
         "tenants.tasks.purge_expired_counters": "public",
@@ -152,7 +158,7 @@ def test_the_periodic_clean_ups_run_their_services():
 def _fail_for_good():
     """Let the received SMS of ``setting`` fail every try, until it is given up."""
     MemoryGateway.fail_next = 100
-    for _ in range(15):
+    for _ in range(30):
         run_jobs()
         make_due()
     (job,) = job_rows(task_name="notifications.tasks.send_sms")

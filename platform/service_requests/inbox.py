@@ -114,6 +114,15 @@ def _package_steps(found) -> list:
     )
 
 
+def _timeline(found) -> list[dict]:
+    """The request's history and the texts sent to the citizen about it, oldest first."""
+    from notifications.selectors import texts_of_request
+
+    entries = [{"at": change.at, "change": change} for change in found.history.all()]
+    entries += [{"at": sms.queued_at, "sms": sms} for sms in texts_of_request(found)]
+    return sorted(entries, key=lambda entry: entry["at"])
+
+
 def _detail_context(found, **forms):
     steps_open = found.status in (RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS)
     return {
@@ -123,6 +132,7 @@ def _detail_context(found, **forms):
         "entered": _entered(found),
         "documents": found.documents.all(),
         "history": found.history.all(),
+        "timeline": _timeline(found),
         "thread": found.messages.prefetch_related("attachments"),
         "response": getattr(found, "response", None),
         "status_form": forms.get("status_form")

