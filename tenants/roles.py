@@ -23,6 +23,7 @@ from .constants import (
 ACCESS_ADMIN = "wagtailadmin.access_admin"
 HANDLE_REQUESTS = "service_requests.handle_request"
 IMPORT_CATALOGUE = "catalog_pages.import_catalogue"
+OVERRIDE_SMS_TEMPLATES = "notifications.override_smstemplate"
 
 _IMAGES = ("wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image")
 _DOCUMENTS = (
@@ -55,6 +56,8 @@ AGENCY_ROLES = (
             "auth.view_user",
             "themes.change_agencybranding",
             IMPORT_CATALOGUE,
+            # The agency's own SMS texts in place of the national ones.
+            OVERRIDE_SMS_TEMPLATES,
         ),
     ),
     Role(
@@ -92,6 +95,9 @@ NATIONAL_ROLES = (
             "service_search.delete_synonymgroup",
             "service_search.view_synonymgroup",
             "notifications.view_smsmessage",
+            # The national SMS texts (made for every event; edited, never added or deleted).
+            "notifications.view_smstemplate",
+            "notifications.change_smstemplate",
             # The national topic and life-event lists (the portal's "by topic" and
             # "by life event").
             "taxonomy.add_topic",
