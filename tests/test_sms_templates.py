@@ -311,3 +311,39 @@ def test_sms_parts_are_counted_as_the_network_counts_them():
 def test_render_copies_values_once():
     assert render("{a}-{b}", {"a": "{b}", "b": "x"}) == "{b}-x"
     assert render("{a}", {}) == ""
+
+
+def test_the_template_screens_are_in_persian(agencies, staff_client, national_admin_client):
+    from notifications.events import PLACEHOLDERS
+
+    from .test_admin_persian import english_runs
+
+    a, _b = agencies
+    template = _national(SmsEvent.VISIT)
+    national_admin_client.post(
+        f"/admin/sms_templates/edit/{template.pk}/",
+        {"text": "پنجره: {code} را {when} به {place} بیاورید."},
+    )
+    # Placeholders are written in Latin ({complaint_code}: "complaint" and "code").
+    data_words = {*PLACEHOLDERS, "complaint", "panjereh", "ir", "track", "national"}
+    screens = [
+        (national_admin_client, "/admin/sms_templates/"),
+        (national_admin_client, f"/admin/sms_templates/edit/{template.pk}/"),
+        (national_admin_client, f"/admin/sms_templates/history/{template.pk}/"),
+    ]
+    admin_a = staff_client(a, AgencyRole.ADMINISTRATOR, username="manager")
+    admin_a.post("/admin/agency-sms-texts/visit/", {"text": "{code} {when} {place}"})
+    data_words.add("manager")
+    screens += [
+        (admin_a, "/admin/agency-sms-texts/"),
+        (admin_a, "/admin/agency-sms-texts/visit/"),
+        (admin_a, "/admin/reports/site-history/"),
+    ]
+    problems = {}
+    for client, url in screens:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        runs = english_runs(_page(response), data_words)
+        if runs:
+            problems[url] = runs
+    assert problems == {}

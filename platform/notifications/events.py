@@ -136,7 +136,7 @@ EVENTS: dict[str, EventSpec] = {
     SmsEvent.COMPLAINT_STEP: EventSpec(
         (*_COMPLAINT, "step"),
         ("complaint_code",),
-        _("Panjereh: complaint {complaint_code} is now “{step}”. {url}"),
+        _("Panjereh: complaint {complaint_code} is now “{step}”: {url}"),
     ),
     SmsEvent.COMPLAINT_ANSWERED: EventSpec(
         _COMPLAINT,
