@@ -3,6 +3,7 @@
 import json
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
@@ -40,6 +41,11 @@ class SmsTextInput(forms.Textarea):
                 "preview": shown,
                 "length": length,
                 "parts": parts,
+                # Filled in by sms-text.js as the editor types.
+                "count_text": gettext(
+                    "With the sample values: %(length)s characters, %(parts)s SMS parts "
+                    "(70 Persian characters fit in one)."
+                ),
                 "samples": json.dumps(
                     {key: str(sample) for key, sample in SAMPLE_VALUES.items()},
                     ensure_ascii=False,
