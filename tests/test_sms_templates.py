@@ -99,6 +99,9 @@ def test_a_national_administrator_edits_a_template_and_the_next_sms_uses_it(
     ).exists()
     history = national_admin_client.get(f"/admin/sms_templates/history/{template.pk}/")
     assert history.status_code == 200
+    # The outbox shows which template version a message was written from.
+    inspect = _page(national_admin_client.get(f"/admin/sms_outbox/inspect/{message.pk}/"))
+    assert "درخواست دریافت شد #2" in inspect
 
 
 def test_the_national_listing_shows_national_templates_and_no_agencys(

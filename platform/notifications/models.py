@@ -105,4 +105,4 @@ class SmsTemplateVersion(models.Model):
         verbose_name_plural = _("SMS template versions")
 
     def __str__(self) -> str:
-        return f"{self.template} ({self.version})"
+        return f"{self.template} #{self.version}"

@@ -48,6 +48,8 @@ class SmsOutboxViewSet(NationalModelViewSet):
         "sent_at",
         "provider_id",
         "last_error",
+        "event",
+        "template_version",
     ]
 
 
