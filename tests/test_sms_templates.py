@@ -350,3 +350,32 @@ def test_the_template_screens_are_in_persian(agencies, staff_client, national_ad
         if runs:
             problems[url] = runs
     assert problems == {}
+
+
+def test_an_event_without_a_national_template_gets_its_default(db):
+    SmsTemplate.objects.filter(event=SmsEvent.CLOSED).delete()
+
+    message = sms_services.queue_event_sms(SmsEvent.CLOSED, "09121234567", {"code": "1405-9"})
+
+    assert message.text == "پنجره: درخواست 1405-9 بسته شد."
+    assert message.template_version.version == 1
+    assert _national(SmsEvent.CLOSED).versions.count() == 1
+
+
+def test_a_templated_sms_costs_few_queries(agencies, django_assert_max_num_queries, capsys):
+    a, _b = agencies
+    sms_services.override_sms_template(a.schema_name, SmsEvent.CLOSED, text="الف {code}")
+
+    # queue_sms's own (the message, Wagtail's reference index, the job) and ours.
+    with django_assert_max_num_queries(10) as queries:
+        message = sms_services.queue_event_sms(
+            SmsEvent.CLOSED, "09121234567", {"code": "1405-9"}, agency_schema=a.schema_name
+        )
+
+    assert message.text == "الف 1405-9"
+    choosing = [
+        q for q in queries.captured_queries if 'FROM "notifications_smstemplate' in q["sql"]
+    ]
+    assert len(choosing) == 1  # the agency's text or the national one, in one query
+    with capsys.disabled():
+        print(f"\nqueue_event_sms: {len(queries)} queries, {len(choosing)} to choose the text")

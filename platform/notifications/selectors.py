@@ -3,7 +3,9 @@
 Every query of ``SmsTemplate`` by agency goes through here.
 """
 
-from .models import SmsTemplate
+from django.db.models import F, Q
+
+from .models import SmsTemplate, SmsTemplateVersion
 
 
 def national_templates():
@@ -29,11 +31,16 @@ def national_template(event: str) -> SmsTemplate | None:
     return national_templates().filter(event=event).first()
 
 
-def template_for(event: str, agency_schema: str = "") -> SmsTemplate | None:
-    """The template an SMS of ``event`` from ``agency_schema`` is written from.
-
-    The agency's own text if it has one, else the national one (None if that was never
-    made: ``services.queue_event_sms`` makes it from the default).
-    """
-    own = overrides_of(agency_schema).filter(event=event).first()
-    return own or national_template(event)
+def current_version(event: str, agency_schema: str = "") -> SmsTemplateVersion | None:
+    """The template version an SMS of ``event`` from ``agency_schema`` is written from,
+    in one query: the agency's own text if it has one, else the national one."""
+    whose = Q(template__agency_schema="")
+    if agency_schema:
+        whose |= Q(template__agency_schema=agency_schema) & ~Q(template__text="")
+    return (
+        SmsTemplateVersion.objects.select_related("template")
+        .filter(whose, template__event=event, version=F("template__version"))
+        # An agency's row ("agency_…") sorts after the national one (""): take it first.
+        .order_by("-template__agency_schema")
+        .first()
+    )

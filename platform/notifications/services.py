@@ -184,10 +184,10 @@ def queue_event_sms(event: str, mobile: str, values: dict, *, request=None, agen
     from . import selectors
     from .templating import render
 
-    template = selectors.template_for(event, agency_schema) or ensure_national_template(event)
-    version = template.versions.filter(version=template.version).first()
-    if version is None:  # a row older than its history (made by hand): start it
-        version = _add_version(template)
+    version = selectors.current_version(event, agency_schema)
+    if version is None:  # an event newer than the national templates: made from its default
+        ensure_national_template(event)
+        version = selectors.current_version(event, agency_schema)
     message = queue_sms(mobile, render(version.text, values), request=request)
     if message is not None:
         SmsMessage.objects.filter(pk=message.pk).update(event=event, template_version=version)
