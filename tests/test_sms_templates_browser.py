@@ -97,3 +97,51 @@ def test_the_preview_and_the_part_count_follow_the_text(browser, server, manager
     assert "ثبت احوال: درخواست {code} به گام" in page.content()
     assert violations == []
     context.close()
+
+
+@pytest.fixture(scope="module")
+def national_admin(catalogue, django_db_blocker):
+    from django.contrib.auth import get_user_model
+
+    from tenants.constants import NationalRole
+    from tenants.services import create_user_in_schema
+
+    with django_db_blocker.unblock():
+        create_user_in_schema(
+            "public",
+            username="sms-national",
+            password=STAFF_PASSWORD,
+            roles=[NationalRole.ADMINISTRATOR],
+        )
+    yield "sms-national"
+    with django_db_blocker.unblock():
+        get_user_model().objects.filter(username="sms-national").delete()
+
+
+def test_the_national_editor_counts_and_previews_too(browser, server, catalogue, national_admin):
+    from notifications.models import SmsTemplate
+
+    portal = server.replace(f"//{catalogue.slug}.", "//", 1)  # the national portal
+    template = SmsTemplate.objects.get(event="one_time_code", agency_schema="")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fa-IR")
+    violations = _watch_csp(context)
+    page = context.new_page()
+    page.goto(f"{portal}/admin/login/")
+    page.fill('[name="username"]', national_admin)
+    page.fill('[name="password"]', STAFF_PASSWORD)
+    page.locator('button[type="submit"]').first.click()
+    page.wait_for_url(f"{portal}/admin/")
+
+    page.goto(f"{portal}/admin/sms_templates/edit/{template.pk}/")
+    page.locator('textarea[name="text"]').fill("رمز: {otp} تا {minutes} دقیقه")
+
+    assert page.locator("[data-sms-preview]").text_content() == "رمز: 482913 تا ۵ دقیقه"
+    assert "۲۲ نویسه، ۱ پیامک" in page.locator("[data-sms-count]").text_content()
+    assert "{otp}" in page.locator(".sms-placeholders").text_content()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "admin-sms-template-national.png"), full_page=True)
+    assert violations == []
+    context.close()
+    # Only typed, never saved.
+    template.refresh_from_db()
+    assert template.version == 1
