@@ -25,6 +25,7 @@ HANDLE_REQUESTS = "service_requests.handle_request"
 HANDLE_COMPLAINTS = "complaints.handle_complaint"
 IMPORT_CATALOGUE = "catalog_pages.import_catalogue"
 VIEW_SURVEY_RESULTS = "surveys.view_survey_results"
+OVERRIDE_SMS_TEMPLATES = "notifications.override_smstemplate"
 
 _IMAGES = ("wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image")
 _DOCUMENTS = (
@@ -59,6 +60,8 @@ AGENCY_ROLES = (
             IMPORT_CATALOGUE,
             HANDLE_COMPLAINTS,
             VIEW_SURVEY_RESULTS,
+            # The agency's own SMS texts in place of the national ones.
+            OVERRIDE_SMS_TEMPLATES,
         ),
     ),
     Role(
@@ -98,6 +101,9 @@ NATIONAL_ROLES = (
             "notifications.view_smsmessage",
             "notifications.view_inboundsms",
             "notifications.view_sandboxsms",
+            # The national SMS texts (made for every event; edited, never added or deleted).
+            "notifications.view_smstemplate",
+            "notifications.change_smstemplate",
             # The national topic and life-event lists (the portal's "by topic" and
             # "by life event").
             "taxonomy.add_topic",

@@ -295,3 +295,136 @@ def settle_inbound_sms(inbound: InboundSms, *, request=None) -> None:
     inbound.request = request
     inbound.status = InboundStatus.MATCHED if request is not None else InboundStatus.UNMATCHED
     inbound.save(update_fields=["request", "status"])
+
+
+# --- SMS templates ------------------------------------------------------------------------
+
+
+def _username(user) -> str:
+    return user.get_username() if user is not None and user.is_authenticated else ""
+
+
+def _add_version(template):
+    from .models import SmsTemplateVersion
+
+    return SmsTemplateVersion.objects.create(
+        template=template,
+        version=template.version,
+        text=template.text,
+        created_by=template.updated_by,
+        created_at=template.updated_at,
+    )
+
+
+def ensure_national_template(event: str):
+    """The national template of ``event``, made from its default text if it has none."""
+    from django.db import IntegrityError
+    from django.utils import translation
+
+    from . import selectors
+    from .events import spec
+    from .models import SmsTemplate
+
+    found = selectors.national_template(event)
+    if found is not None:
+        return found
+    with translation.override("fa"):
+        text = str(spec(event).default)
+    try:
+        with transaction.atomic():
+            template = SmsTemplate.objects.create(
+                event=event, agency_schema="", text=text, version=1, updated_at=timezone.now()
+            )
+            _add_version(template)
+    except IntegrityError:  # made at the same moment by another transaction
+        return selectors.national_template(event)
+    return template
+
+
+@transaction.atomic
+def edit_sms_template(template, *, text: str, user=None):
+    """Give ``template`` a new text: a new version, which later messages record.
+
+    The text is checked against its event's placeholders (ValidationError). Saving the
+    same text again adds no version.
+    """
+    from .models import SmsTemplate
+    from .templating import validate
+
+    text = text.strip()
+    validate(template.event, text)
+    locked = SmsTemplate.objects.select_for_update().get(pk=template.pk)
+    if locked.text == text:
+        return locked
+    locked.text = text
+    locked.version += 1
+    locked.updated_by = _username(user)
+    locked.updated_at = timezone.now()
+    locked.save()
+    _add_version(locked)
+    return locked
+
+
+@transaction.atomic
+def override_sms_template(agency_schema: str, event: str, *, text: str, user=None):
+    """An agency's own text for ``event`` (a blank ``text`` gives it up: the national
+    text applies again). Each change is a new version of the agency's row."""
+    from .events import spec
+    from .models import SmsTemplate
+    from .templating import validate
+
+    spec(event)  # KeyError for an event that does not exist
+    if not agency_schema:
+        raise ValueError("An override belongs to an agency.")
+    text = text.strip()
+    if text:
+        validate(event, text)
+    now = timezone.now()
+    template = (
+        SmsTemplate.objects.select_for_update()
+        .filter(event=event, agency_schema=agency_schema)
+        .first()
+    )
+    if template is None:
+        if not text:
+            return None  # nothing to give up
+        template = SmsTemplate.objects.create(
+            event=event,
+            agency_schema=agency_schema,
+            text=text,
+            version=1,
+            updated_by=_username(user),
+            updated_at=now,
+        )
+        _add_version(template)
+        return template
+    if template.text == text:
+        return template
+    template.text = text
+    template.version += 1
+    template.updated_by = _username(user)
+    template.updated_at = now
+    template.save()
+    _add_version(template)
+    return template
+
+
+def queue_event_sms(event: str, mobile: str, values: dict, *, request=None, agency_schema=""):
+    """Queue the SMS of ``event``: the agency's own text if it has one, else the national
+    one, filled in with ``values``; the message records the event and template version.
+
+    Values are copied into the text as they are: one that looks like a placeholder is
+    not filled in again.
+    """
+    from . import selectors
+    from .templating import render
+
+    version = selectors.current_version(event, agency_schema)
+    if version is None:  # an event newer than the national templates: made from its default
+        ensure_national_template(event)
+        version = selectors.current_version(event, agency_schema)
+    message = queue_sms(mobile, render(version.text, values), request=request)
+    if message is not None:
+        SmsMessage.objects.filter(pk=message.pk).update(event=event, template_version=version)
+        message.event, message.template_version = event, version
+    return message

@@ -1,11 +1,18 @@
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic.models import EditView, IndexView
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from tenants.guards import agency_screen_allowed
+from tenants.roles import OVERRIDE_SMS_TEMPLATES
 from tenants.viewsets import NationalModelViewSet
 
-from .models import InboundSms, SandboxSms, SmsMessage
+from . import selectors, views
+from .forms import SmsTemplateForm
+from .models import InboundSms, SandboxSms, SmsMessage, SmsTemplate
 
 
 class ReadOnlyPolicy(ModelPermissionPolicy):
@@ -44,6 +51,8 @@ class SmsOutboxViewSet(NationalModelViewSet):
         "status_checked_at",
         "provider_id",
         "last_error",
+        "event",
+        "template_version",
     ]
 
 
@@ -93,3 +102,89 @@ def register_sms_received():
 @hooks.register("register_admin_viewset")
 def register_sandbox_phone():
     return SandboxPhoneViewSet("sandbox_phone")
+
+
+class NationalTemplateIndexView(IndexView):
+    def get_base_queryset(self):
+        return selectors.national_templates()
+
+
+class NationalTemplateEditView(EditView):
+    def get_queryset(self):
+        return selectors.national_templates()
+
+
+class SmsTemplateViewSet(NationalModelViewSet):
+    """The national SMS texts, one per event: national administrators edit them (each save
+    is a new version, recorded on the messages written from it); agencies may override
+    them from their own admin (``notifications.views``)."""
+
+    model = SmsTemplate
+    icon = "doc-full"
+    menu_label = _("SMS templates")
+    menu_order = 181
+    index_view_class = NationalTemplateIndexView
+    edit_view_class = NationalTemplateEditView
+    list_display = ["__str__", "text", "version", "updated_by", "updated_at"]
+    ordering = ["event"]
+
+    def get_form_class(self, for_update=False):
+        return SmsTemplateForm
+
+
+class TemplatesPolicy(ModelPermissionPolicy):
+    """Every event has its national template from the start: edited, never added or deleted."""
+
+    def user_has_permission(self, user, action):
+        return action not in {"add", "delete"} and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+register_permission_policy(SmsTemplate, TemplatesPolicy(SmsTemplate))
+
+
+@hooks.register("register_admin_viewset")
+def register_sms_templates():
+    return SmsTemplateViewSet("sms_templates")
+
+
+@hooks.register("register_admin_urls")
+def register_agency_template_urls():
+    return [
+        path("agency-sms-texts/", views.agency_templates, name="agency_sms_templates"),
+        path("agency-sms-texts/<slug:event>/", views.agency_template, name="agency_sms_template"),
+    ]
+
+
+class AgencyTemplatesMenuItem(MenuItem):
+    def is_shown(self, request):
+        return agency_screen_allowed(request, OVERRIDE_SMS_TEMPLATES)
+
+
+@hooks.register("register_admin_menu_item")
+def register_agency_templates_menu_item():
+    return AgencyTemplatesMenuItem(
+        _("SMS texts"), reverse("agency_sms_templates"), icon_name="doc-full", order=60
+    )
+
+
+# Changes to an agency's own SMS texts, in the agency's audit log (national edits are
+# Wagtail's own "edited" entries in the national one).
+TEMPLATE_LOG_ACTIONS = {
+    "panjereh.sms_template.override": (
+        _("Write the agency's own SMS text"),
+        _("Agency's own SMS text saved"),
+    ),
+    "panjereh.sms_template.revert": (
+        _("Go back to the national SMS text"),
+        _("Agency went back to the national SMS text"),
+    ),
+}
+
+
+@hooks.register("register_log_actions")
+def register_template_log_actions(actions):
+    for action, (label, message) in TEMPLATE_LOG_ACTIONS.items():
+        actions.register_action(action, label, message)
