@@ -23,7 +23,7 @@ from tenants import jobs
 from tenants.constants import AgencyRole, NationalRole
 from tenants.models import Agency
 
-from .conftest import PDF
+from .conftest import PDF, prove_ownership
 from .jobs_runner import run_jobs
 from .test_roles import denied, menu_labels
 
@@ -40,9 +40,7 @@ def _sms_texts(mobile=MOBILE) -> list[str]:
 def _owner(setting, client_for) -> Client:
     """A browser that proved, on the tracking page, that it owns the sample request."""
     portal = client_for("localhost")
-    code = setting["request"].tracking_code
-    proved = portal.post("/track/prove/", {"code": code, "proof": MOBILE})
-    assert proved.status_code == 302
+    prove_ownership(portal, setting["request"])
     return portal
 
 
@@ -97,7 +95,7 @@ def test_only_the_requests_owner_may_complain_about_it_and_gets_the_code_on_scre
     assert len(complaint.code) == 12 and complaint.code != found.tracking_code
     # The code on screen (grouped, as a citizen reads it) and in the SMS (as phones copy it).
     assert codes.display(complaint.code) in shown and TEXT in shown
-    assert complaint.code in _sms_texts()[-1] and "دریافت شد" in _sms_texts()[-1]
+    assert complaint.code in _sms_texts()[-1] and "ثبت شد" in _sms_texts()[-1]
     # Ten working days to answer, on the Iranian calendar.
     assert complaint.due_on > complaint.filed_at.date() + datetime.timedelta(days=10)
 
@@ -277,7 +275,7 @@ def test_unanswered_past_the_deadline_escalates_to_the_national_level(
     fresh.refresh_from_db()
     assert complaint.status == "escalated" and complaint.escalated_at is not None
     assert fresh.status == "received"  # still within its deadline
-    assert "سطح ملی" in _sms_texts()[-1] and complaint.code in _sms_texts()[-1]
+    assert "ناظران ملی" in _sms_texts()[-1] and complaint.code in _sms_texts()[-1]
 
     # The national administrator sees it, answers it; the agency can no longer answer it.
     listing = national_admin_client.get("/admin/escalated-complaints/").content.decode()

@@ -1,15 +1,15 @@
-"""What the citizen is told by SMS at each step of a complaint; in Persian, with the code.
-
-Four events (the SMS templates' complaint_received, complaint_step, complaint_answered and
-complaint_escalated): ``tell_received``, ``tell_step``, ``tell_answered``, ``tell_escalated``.
+"""What the citizen is told by SMS at each step of a complaint: the SMS templates of the
+events complaint_received, complaint_step, complaint_answered and complaint_escalated
+(national texts an agency may override), always in Persian, with the complaint's code.
 """
 
 from urllib.parse import urlencode
 
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
-from notifications.services import queue_sms
+from notifications.constants import SmsEvent
+from notifications.services import queue_event_sms
 from persian.dates import jalali
 from tenants.links import portal_url
 
@@ -20,60 +20,41 @@ def tracking_url(complaint) -> str:
     return portal_url("/complaints/track/?" + urlencode({"code": complaint.code}))
 
 
-def _values(complaint) -> dict:
-    return {
-        # Latin digits, undivided: what phones offer to copy.
-        "code": complaint.code,
-        "kind": complaint.get_kind_display(),
-        "agency": complaint.agency.name_fa,
-        "date": jalali(complaint.due_on),
-        "url": tracking_url(complaint),
-    }
-
-
-def _send(complaint, text: str) -> None:
-    queue_sms(complaint.mobile, text % _values(complaint))
+def _tell(complaint, event: str, **values):
+    with translation.override("fa"):
+        return queue_event_sms(
+            event,
+            complaint.mobile,
+            {
+                # Latin digits, undivided: what phones offer to copy.
+                "complaint_code": complaint.code,
+                "service": complaint.service_title or complaint.agency.name_fa,
+                "agency": complaint.agency.name_fa,
+                "date": jalali(complaint.due_on),
+                "url": tracking_url(complaint),
+                **values,
+            },
+            agency_schema=complaint.agency.schema_name,
+        )
 
 
 def tell_received(complaint) -> None:
-    with translation.override("fa"):
-        _send(
-            complaint,
-            _(
-                "Panjereh: your %(kind)s was received. Its code: %(code)s. An answer is due by "
-                "%(date)s. Follow it: %(url)s"
-            ),
-        )
+    _tell(complaint, SmsEvent.COMPLAINT_RECEIVED)
 
 
 def tell_step(complaint, change) -> None:
-    """A step that is neither the answer nor the escalation: in review, closed, returned."""
+    """A step that is neither the answer nor the escalation: in review, closed, sent back."""
     with translation.override("fa"):
         if change.from_status == ComplaintStatus.ESCALATED:
-            text = _(
-                "Panjereh: complaint %(code)s was sent back to %(agency)s, to be answered by "
-                "%(date)s."
-            )
-        elif change.to_status == ComplaintStatus.IN_REVIEW:
-            text = _("Panjereh: complaint %(code)s is being reviewed by %(agency)s.")
+            step = gettext("Sent back to the agency")
         else:
-            text = _("Panjereh: complaint %(code)s is closed. See why: %(url)s")
-        _send(complaint, text)
+            step = ComplaintStatus(change.to_status).label
+    _tell(complaint, SmsEvent.COMPLAINT_STEP, step=str(step))
 
 
 def tell_answered(complaint) -> None:
-    with translation.override("fa"):
-        _send(
-            complaint, _("Panjereh: complaint %(code)s has been answered. See the answer: %(url)s")
-        )
+    _tell(complaint, SmsEvent.COMPLAINT_ANSWERED)
 
 
 def tell_escalated(complaint) -> None:
-    with translation.override("fa"):
-        _send(
-            complaint,
-            _(
-                "Panjereh: complaint %(code)s was not answered in time and has been sent to the "
-                "national level. Follow it: %(url)s"
-            ),
-        )
+    _tell(complaint, SmsEvent.COMPLAINT_ESCALATED)

@@ -121,9 +121,13 @@ EVENTS: dict[str, EventSpec] = {
         _("Panjereh: how was the service for request {code}? Tell us: {url}"),
     ),
     SmsEvent.ONE_TIME_CODE: EventSpec(
-        ("otp", "minutes"),
+        ("otp", "minutes", "code"),
         ("otp",),
-        _("Panjereh: your code is {otp}. It is valid for {minutes} minutes."),
+        # What the code opens, and a warning: someone who asks for it is not us.
+        _(
+            "Panjereh: your code to see request {code} is {otp}. It is valid for "
+            "{minutes} minutes. Do not give it to anyone, not even to us."
+        ),
     ),
     SmsEvent.COMPLAINT_RECEIVED: EventSpec(
         _COMPLAINT,
