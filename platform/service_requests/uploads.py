@@ -40,6 +40,8 @@ EXTENSIONS = {"pdf": (".pdf",), "jpg": (".jpg", ".jpeg"), "png": (".png",)}
 def accept_attribute(kinds=ACCEPTED_KINDS) -> str:
     """The file input's ``accept`` attribute for ``kinds`` (all accepted kinds by default)."""
     return ",".join(extension for kind in kinds or ACCEPTED_KINDS for extension in EXTENSIONS[kind])
+
+
 _PDF = b"%PDF-"
 _IMAGE_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
 _PILLOW_FORMATS = {"PNG": "png", "JPEG": "jpg"}
