@@ -28,6 +28,9 @@ SLOW = 4
 pytestmark = pytest.mark.django_db
 
 
+SERVER_APPLICATION_NAME = "panjereh-serving-test-server"
+
+
 @pytest.fixture
 def serve(django_db_setup, django_db_blocker):
     """Start granian on the test database; returns (process, port). Stopped afterwards."""
@@ -42,6 +45,8 @@ def serve(django_db_setup, django_db_blocker):
             "PYTHONPATH": f"{ROOT}:{ROOT / 'platform'}",
             "PANJEREH_DATABASE_NAME": connection.settings_dict["NAME"],
             "PUBLIC_PORT": str(port),
+            # libpq names the server's connections, so that only they are ended afterwards.
+            "PGAPPNAME": SERVER_APPLICATION_NAME,
         }
         process = start_granian(port, env, workers=2, profile=PROFILE)
         started.append(process)
@@ -56,9 +61,11 @@ def serve(django_db_setup, django_db_blocker):
         process.wait()
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         # Workers killed mid-connection: end what they left, so the database can be dropped.
+        # Theirs only: the browser tests' fixtures may hold a connection of their own.
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "WHERE datname = current_database() AND application_name = %s",
+            [SERVER_APPLICATION_NAME],
         )
     forget_what_servers_committed()
 
