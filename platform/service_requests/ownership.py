@@ -8,9 +8,8 @@ complaint. Only the newest code of a subject counts; it is stored as a keyed has
 (HMAC-SHA256 with a key derived from SECRET_KEY and bound to its subject, so a code for
 request A proves nothing about B, nor about a complaint), compared in constant time,
 valid for ``OWNERSHIP_CODE_TTL_SECONDS`` and ``OWNERSHIP_CODE_ATTEMPTS`` tries, and used
-once. How often codes are sent is limited per mobile (one a minute, a
-few an hour) and per client address, whatever the subject; wrong codes are limited per
-client address too.
+once. How often codes are sent is limited per mobile (one a minute, a few an hour) and
+per client address, whatever the subject; wrong codes are limited per client address too.
 The text of the SMS that carried a code is masked once the code is no use
 (``mask_spent_codes``, a periodic job).
 """
