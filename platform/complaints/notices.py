@@ -66,4 +66,10 @@ def tell_ownership_code(complaint, code: str, *, minutes: int):
 
     Returns the queued message: its text is masked once the code is no use.
     """
-    return _tell(complaint, SmsEvent.ONE_TIME_CODE, otp=code, minutes=minutes, code=complaint.code)
+    with translation.override("fa"):
+        return queue_event_sms(
+            SmsEvent.ONE_TIME_CODE,
+            complaint.mobile,
+            {"otp": code, "minutes": minutes, "code": complaint.code},
+            agency_schema=complaint.agency.schema_name,
+        )
