@@ -234,3 +234,16 @@ def prove_ownership(client: Client, request, *, prefix: str = ""):
     )
     assert proved.status_code == 302, proved.content.decode()[:2000]
     return proved
+
+
+def prove_complaint(client: Client, complaint):
+    """Prove ownership of ``complaint`` in ``client``'s session as a citizen does: ask for
+    the code on its tracking page, read it from the SMS, type it. Returns the redirect."""
+    asked = client.post("/complaints/track/code/", {"code": complaint.code})
+    assert asked.status_code == 302, asked.content.decode()[:2000]
+    proved = client.post(
+        "/complaints/track/prove/",
+        {"code": complaint.code, "otp": sent_code(complaint.mobile)},
+    )
+    assert proved.status_code == 302, proved.content.decode()[:2000]
+    return proved

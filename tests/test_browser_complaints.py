@@ -1,5 +1,6 @@
 """A complaint in a real browser: filed from a service page on a phone, answered by the
-agency's complaint handler in its admin, the answer read by the citizen. Checked by axe;
+agency's complaint handler in its admin, the answer read by the citizen, and on another
+phone after proving it with the code texted to the complaint's mobile. Checked by axe;
 screenshots in var/screenshots/ (complaint-*.png)."""
 
 import re
@@ -19,6 +20,7 @@ server = harness.server
 browser = harness.browser
 
 HANDLER = "complaints-handler"
+MOBILE = "09137776655"  # the citizen's, on the complaint only
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +41,14 @@ def handler(catalogue, django_db_blocker):
         yield HANDLER
         connection.set_schema_to_public()
         from notifications.models import SmsMessage
+        from service_requests.constants import ProofSubject
+        from service_requests.models import OwnershipCode
 
-        for code in Complaint.objects.filter(agency=catalogue).values_list("code", flat=True):
+        complaints = Complaint.objects.filter(agency=catalogue)
+        OwnershipCode.objects.filter(
+            subject_kind=ProofSubject.COMPLAINT, subject_id__in=complaints.values("pk")
+        ).delete()
+        for code in complaints.values_list("code", flat=True):
             SmsMessage.objects.filter(text__contains=code).delete()
         Complaint.objects.filter(agency=catalogue).delete()
 
@@ -58,7 +66,7 @@ def test_a_citizen_complains_from_a_service_page_and_the_handler_answers(browser
 
     page.get_by_label("اعتراض", exact=True).check()
     page.get_by_label("نام و نام خانوادگی").fill("مریم احمدی")
-    page.get_by_label("شمارهٔ همراه شما").fill("۰۹۱۲۱۲۳۴۵۶۷")
+    page.get_by_label("شمارهٔ همراه شما").fill("۰۹۱۳۷۷۷۶۶۵۵")
     page.get_by_label("چه پیش آمده").fill("درخواست من بدون دلیل رد شد؛ لطفاً بازنگری کنید.")
     page.set_input_files(
         '[name="attachments"]',
@@ -97,6 +105,24 @@ def test_a_citizen_complains_from_a_service_page_and_the_handler_answers(browser
     assert "دوباره بررسی و پذیرفته شد" in page.locator(".answer").inner_text()
     assert _serious_violations(page) == []
     page.screenshot(path=SCREENSHOTS / "complaint-answer-phone.png", full_page=True)
-    assert citizen_violations == [] and staff_violations == []
+
+    # On another phone the code alone shows the status; the answer needs the one-time code
+    # texted to the mobile given on the complaint.
+    other = browser.new_context(viewport={"width": 390, "height": 844})
+    other_violations = _watch_csp(other)
+    phone = other.new_page()
+    phone.goto(page.url)  # the complaint's page on the national portal
+    assert phone.locator(".answer").count() == 0
+    assert "۰۹۱۳***۶۶۵۵" in phone.locator("#proof-heading + p").inner_text()  # masked
+    phone.get_by_role("button", name="ارسال کد").click()
+    assert "پیامک شد" in phone.locator('[role="status"]').first.inner_text()
+    assert _serious_violations(phone) == []
+    phone.screenshot(path=SCREENSHOTS / "complaint-proof-phone.png", full_page=True)
+    phone.get_by_label("کد ۶ رقمی پیامک").fill(harness._texted_code(MOBILE))
+    phone.get_by_role("button", name="نمایش جزئیات").click()
+    assert "دوباره بررسی و پذیرفته شد" in phone.locator(".answer").inner_text()
+    assert _serious_violations(phone) == []
+    assert citizen_violations == [] and staff_violations == [] and other_violations == []
+    other.close()
     citizen.close()
     staff.close()

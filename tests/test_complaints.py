@@ -23,7 +23,7 @@ from tenants import jobs
 from tenants.constants import AgencyRole, NationalRole
 from tenants.models import Agency
 
-from .conftest import PDF, prove_ownership
+from .conftest import PDF, prove_complaint, prove_ownership, sent_code
 from .jobs_runner import run_jobs
 from .test_roles import denied, menu_labels
 
@@ -400,7 +400,8 @@ def test_whatever_is_typed_the_complaint_pages_never_answer_5xx(setting, client_
         portal.get("/complaints/new/", {"agency": value, "service": value}),
         portal.get("/complaints/new/", {"agency": "civil-registration", "service": value}),
         portal.get("/complaints/track/", {"code": value}),
-        portal.post("/complaints/track/prove/", {"code": value, "proof": value}),
+        portal.post("/complaints/track/code/", {"code": value}),
+        portal.post("/complaints/track/prove/", {"code": value, "otp": value}),
         portal.post(
             "/complaints/new/?agency=civil-registration",
             {"kind": value, "name": value, "mobile": value, "text": value, "token": value},
@@ -409,3 +410,230 @@ def test_whatever_is_typed_the_complaint_pages_never_answer_5xx(setting, client_
         portal.get("/admin/escalated-complaints/", {"province": value, "p": value}),
     ]
     assert all(response.status_code < 500 for response in responses)
+
+
+# Proof of ownership on the complaint's page: the one-time code texted to its mobile, as on
+# a request's tracking page (the same codes, limits and masking: service_requests.ownership).
+
+OTHER_MOBILE = "09351112233"
+
+
+def _browser(address: str = "10.1.0.1") -> Client:
+    return Client(HTTP_HOST="localhost", REMOTE_ADDR=address)
+
+
+def _about_the_agency(setting, *, mobile=OTHER_MOBILE, files=()) -> Complaint:
+    """A complaint about the sample agency, filed from another browser (not about a request)."""
+    before = set(Complaint.objects.values_list("pk", flat=True))
+    sent = _file(
+        _browser("10.1.9.9"),
+        "/complaints/new/?agency=civil-registration",
+        mobile=mobile,
+        attachments=list(files),
+    )
+    assert sent.status_code == 302, sent.content.decode()[:2000]
+    return Complaint.objects.exclude(pk__in=before).get()
+
+
+def _ask(client, complaint):
+    return client.post("/complaints/track/code/", {"code": complaint.code})
+
+
+def _type(client, complaint, otp):
+    return client.post("/complaints/track/prove/", {"code": complaint.code, "otp": otp})
+
+
+def _sees_it(client, complaint) -> bool:
+    return TEXT in client.get("/complaints/track/", {"code": complaint.code}).content.decode()
+
+
+def _wrong(code: str) -> str:
+    return f"{(int(code) + 1) % 10**6:06d}"
+
+
+def test_the_mobile_alone_no_longer_opens_a_complaint_the_texted_code_does(setting):
+    complaint = _about_the_agency(
+        setting, files=[SimpleUploadedFile("نامه.pdf", PDF, content_type="application/pdf")]
+    )
+    letter = complaint.files.get()
+    stranger = _browser()
+
+    page = stranger.get("/complaints/track/", {"code": complaint.code}).content.decode()
+    tried = [
+        stranger.post(
+            "/complaints/track/prove/", {"code": complaint.code, "proof": mobile, "otp": mobile}
+        )
+        for mobile in (OTHER_MOBILE, "۰۹۳۵۱۱۱۲۲۳۳", "+989351112233")
+    ]
+
+    assert "۰۹۳۵***۲۲۳۳" in page and OTHER_MOBILE not in page and "۰۹۳۵۱۱۱۲۲۳۳" not in page
+    assert 'autocomplete="one-time-code"' in page and TEXT not in page
+    assert all(answer.status_code == 400 for answer in tried)
+    assert all("کد ۶ رقمی" in answer.content.decode() for answer in tried)
+    assert not _sees_it(stranger, complaint)
+    assert stranger.get(f"/complaints/{complaint.code}/files/{letter.pk}/").status_code == 404
+
+    # The owner asks for the code, reads it in the SMS and types it (Persian digits).
+    owner = _browser("10.1.0.2")
+    asked = _ask(owner, complaint)
+    notice = owner.get(asked["Location"]).content.decode()
+    code = sent_code(OTHER_MOBILE)
+    sms = [text for text in _sms_texts(OTHER_MOBILE) if code in text][-1]
+    proved = _type(owner, complaint, code.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")))
+
+    assert asked.status_code == 302 and "۰۹۳۵***۲۲۳۳" in notice and "۵ دقیقه" in notice
+    assert complaint.code in sms  # the SMS says which complaint the code opens
+    assert proved.status_code == 302
+    assert _sees_it(owner, complaint)
+    body = owner.get(f"/complaints/{complaint.code}/files/{letter.pk}/")
+    assert b"".join(body.streaming_content) == PDF
+    # The stranger's browser still has to prove it.
+    assert not _sees_it(stranger, complaint)
+
+
+def test_a_code_for_one_complaint_does_not_open_another(setting):
+    a = _about_the_agency(setting)
+    b = _about_the_agency(setting)  # the same mobile
+    client = _browser()
+    _ask(client, a)
+    code = sent_code(OTHER_MOBILE)
+
+    refused = _type(client, b, code)
+
+    assert refused.status_code == 400 and "برای این شکایت فرستاده نشده" in refused.content.decode()
+    assert not _sees_it(client, b) and not _sees_it(client, a)
+    assert _type(client, a, code).status_code == 302
+    assert _sees_it(client, a) and not _sees_it(client, b)
+
+
+def test_a_requests_code_does_not_open_a_complaint_nor_the_reverse(setting, settings):
+    settings.OWNERSHIP_CODE_RESEND_SECONDS = 0
+    found = setting["request"]
+    complaint = _about_the_agency(setting, mobile=MOBILE)  # the request's mobile too
+    client = _browser()
+
+    assert client.post("/track/code/", {"code": found.tracking_code}).status_code == 302
+    request_code = sent_code(MOBILE)
+    assert _type(client, complaint, request_code).status_code == 400
+    assert not _sees_it(client, complaint)
+
+    assert _ask(client, complaint).status_code == 302
+    complaint_code = sent_code(MOBILE)
+    wrong_page = client.post("/track/prove/", {"code": found.tracking_code, "otp": complaint_code})
+    if complaint_code != request_code:
+        assert wrong_page.status_code == 400
+    assert (
+        'name="body"' not in client.get("/track/", {"code": found.tracking_code}).content.decode()
+    )
+    # Proving the complaint opens the complaint only.
+    assert _type(client, complaint, complaint_code).status_code == 302
+    assert _sees_it(client, complaint)
+    assert (
+        'name="body"' not in client.get("/track/", {"code": found.tracking_code}).content.decode()
+    )
+
+
+def test_the_owner_of_a_request_sees_its_complaints_without_a_second_code(
+    setting, client_for, settings
+):
+    settings.OWNERSHIP_CODE_RESEND_SECONDS = 0
+    complaint, _filer = _filed(setting, client_for)
+    owner = _browser("10.1.0.3")
+    proved_request_only = _browser("10.1.0.4")
+
+    assert not _sees_it(owner, complaint)
+    prove_ownership(owner, setting["request"])
+    prove_complaint(proved_request_only, complaint)
+
+    assert _sees_it(owner, complaint)
+    # Proving the complaint does not open the request it is about.
+    thread = proved_request_only.get("/track/", {"code": setting["request"].tracking_code})
+    assert 'name="body"' not in thread.content.decode() and _sees_it(proved_request_only, complaint)
+
+
+def test_complaint_codes_expire_and_have_five_tries(setting, settings):
+    settings.OWNERSHIP_CODE_RESEND_SECONDS = 0
+    from django.db.models import F
+
+    from service_requests.models import OwnershipCode
+
+    complaint = _about_the_agency(setting)
+    client = _browser()
+    _ask(client, complaint)
+    code = sent_code(OTHER_MOBILE)
+    OwnershipCode.objects.update(expires_at=F("created_at"))
+
+    expired = _type(client, complaint, code)
+    assert expired.status_code == 400 and "منقضی" in expired.content.decode()
+
+    _ask(client, complaint)
+    code = sent_code(OTHER_MOBILE)
+    answers = [_type(client, complaint, _wrong(code)).content.decode() for _ in range(5)]
+    dead = _type(client, complaint, code)
+
+    assert "۴ بار دیگر" in answers[0]
+    assert dead.status_code == 400 and "دیگر کار نمی‌کند" in dead.content.decode()
+    assert not _sees_it(client, complaint)
+    # A used code cannot be replayed by anyone else.
+    _ask(client, complaint)
+    code = sent_code(OTHER_MOBILE)
+    assert _type(client, complaint, code).status_code == 302
+    replay = _type(_browser("10.1.0.5"), complaint, code)
+    assert replay.status_code == 400 and "استفاده شده" in replay.content.decode()
+
+
+def test_complaint_and_request_codes_share_the_limits_of_a_mobile_and_a_client(setting, settings):
+    found = setting["request"]
+    complaint = _about_the_agency(setting, mobile=MOBILE)
+    assert (
+        _browser("10.1.1.1").post("/track/code/", {"code": found.tracking_code}).status_code == 302
+    )
+
+    # The same mobile, a minute later at the earliest, whichever page asks.
+    again = _ask(_browser("10.1.1.2"), complaint)
+    assert again.status_code == 429
+    assert "ثانیه" in again.content.decode() and 'role="alert"' in again.content.decode()
+
+    # Codes asked for from one connection, and wrong codes typed from it.
+    settings.OWNERSHIP_CODE_RESEND_SECONDS = 0
+    settings.OWNERSHIP_CODES_PER_CLIENT_HOUR = 2
+    settings.OWNERSHIP_CODE_FAILURES_PER_CLIENT_HOUR = 2
+    asker = _browser("10.1.2.1")
+    assert asker.post("/track/code/", {"code": found.tracking_code}).status_code == 302
+    assert _ask(asker, complaint).status_code == 302
+    refused = _ask(asker, complaint)
+    assert refused.status_code == 429 and "از اتصال شما" in refused.content.decode()
+
+    code = sent_code(MOBILE)
+    guesser = _browser("10.1.3.1")
+    guesser.post("/track/prove/", {"code": found.tracking_code, "otp": _wrong(code)})
+    _type(guesser, complaint, _wrong(code))
+    stopped = _type(guesser, complaint, code)  # even the right code, now
+    assert stopped.status_code == 429 and not _sees_it(guesser, complaint)
+    # The owner, on another connection, is not locked out.
+    assert _type(_browser("10.1.3.2"), complaint, code).status_code == 302
+
+
+def test_a_complaints_spent_code_is_masked_in_the_outbox(setting):
+    from service_requests import ownership
+    from service_requests.models import OwnershipCode
+
+    complaint = _about_the_agency(setting)
+    client = _browser()
+    _ask(client, complaint)
+    code = sent_code(OTHER_MOBILE)
+    _type(client, complaint, code)
+
+    assert ownership.mask_spent_codes() == 1
+    message = SmsMessage.objects.get(pk=OwnershipCode.objects.get().message_id)
+    assert code not in message.text and "••••••" in message.text
+    assert complaint.code in message.text
+
+
+def test_whatever_is_typed_as_the_one_time_code_no_complaint_page_answers_5xx(setting):
+    complaint = _about_the_agency(setting)
+    client = _browser()
+    _ask(client, complaint)
+    for typed in ("", "\x00", "۱۲۳", "9" * 5000, "１２３４５６", "¹²³⁴⁵⁶", "12-34-56"):
+        answer = _type(client, complaint, typed)
+        assert answer.status_code == 400 and 'role="alert"' in answer.content.decode()

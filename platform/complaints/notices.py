@@ -58,3 +58,18 @@ def tell_answered(complaint) -> None:
 
 def tell_escalated(complaint) -> None:
     _tell(complaint, SmsEvent.COMPLAINT_ESCALATED)
+
+
+def tell_ownership_code(complaint, code: str, *, minutes: int):
+    """The one-time code that proves ownership of ``complaint`` (event ``one_time_code``:
+    ``{otp}``, ``{minutes}``, and the complaint's code as ``{code}``).
+
+    Returns the queued message: its text is masked once the code is no use.
+    """
+    with translation.override("fa"):
+        return queue_event_sms(
+            SmsEvent.ONE_TIME_CODE,
+            complaint.mobile,
+            {"otp": code, "minutes": minutes, "code": complaint.code},
+            agency_schema=complaint.agency.schema_name,
+        )

@@ -1,8 +1,6 @@
 """Reading complaints: by code for citizens, by agency for its handlers, escalated ones for
 the national level. Agency screens read complaints only through ``complaints_of``."""
 
-from persian.validators import clean_mobile
-
 from . import codes
 from .constants import ComplaintStatus
 from .models import Complaint, ComplaintFile
@@ -54,16 +52,3 @@ def escalated_complaint(code: str) -> Complaint | None:
 
 def file_of(complaint: Complaint, pk: int) -> ComplaintFile | None:
     return ComplaintFile.objects.filter(complaint=complaint, pk=pk).first()
-
-
-def proves_ownership(complaint: Complaint, proof: str) -> bool:
-    """The mobile number given on the complaint, in any usual spelling."""
-    import hmac
-
-    from django.core.exceptions import ValidationError
-
-    try:
-        typed = clean_mobile(proof)
-    except ValidationError:
-        return False
-    return bool(complaint.mobile) and hmac.compare_digest(typed, complaint.mobile)

@@ -15,6 +15,8 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from service_requests import ownership
+from service_requests.constants import ProofSubject
 from service_requests.models import PendingUpload
 from service_requests.services import Upload
 from service_requests.services import _forget_pending_uploads as forget_pending_uploads
@@ -312,3 +314,26 @@ def escalate_overdue(today=None) -> int:
     if overdue:
         logger.info("%s overdue complaints escalated to the national level", len(overdue))
     return len(overdue)
+
+
+# Proof of ownership: the one-time code of ``service_requests.ownership``, texted to the
+# complaint's mobile (with the same limits as a request's, counted together).
+
+
+def _ownership_subject(complaint: Complaint) -> ownership.Subject:
+    return ownership.Subject(
+        kind=ProofSubject.COMPLAINT,
+        pk=complaint.pk,
+        mobile=complaint.mobile,
+        tell=lambda code, minutes: notices.tell_ownership_code(complaint, code, minutes=minutes),
+    )
+
+
+def send_ownership_code(complaint: Complaint, *, client: str):
+    """Text a new one-time code for ``complaint``; raises ``ownership.CodeRefused``."""
+    return ownership.send_ownership_code(_ownership_subject(complaint), client=client)
+
+
+def confirm_ownership_code(complaint: Complaint, typed: str, *, client: str) -> ownership.Outcome:
+    """Does ``typed`` match the newest code texted for ``complaint``? (It is used up if so.)"""
+    return ownership.confirm_ownership_code(_ownership_subject(complaint), typed, client=client)

@@ -1,10 +1,13 @@
 """The citizen's side on the national portal: file a complaint or objection, get its code on
-screen and by SMS, follow it by code and, with the mobile given on it, read the answer.
+screen and by SMS, follow it by code and, with the one-time code texted to the mobile given
+on it (``service_requests.ownership``, as for a request), read what was written and the
+answer. The browser that filed it, and one that proved the request it is about, need no
+code.
 
 About a request only its owner may complain: the tracking page's proof of ownership,
 remembered in the session (``service_requests.views._owns``), is asked for first. About a
 service, the service page links here with its agency and service. Look-ups, proofs and
-filings are rate-limited per client.
+filings are rate-limited per client; one-time codes are limited as a request's are.
 """
 
 import re
@@ -23,9 +26,9 @@ from django_tenants.utils import schema_context
 
 from catalog_pages.models import ServicePage
 from persian.dates import fa_digits
+from service_requests import ownership, tracking
 from service_requests import selectors as request_selectors
 from service_requests import services as request_services
-from service_requests import tracking
 from service_requests.forms import MAX_ATTACHMENTS, checked_upload
 from service_requests.models import PendingUpload
 from service_requests.storage import private_storage
@@ -38,7 +41,7 @@ from tenants.selectors import active_agencies
 
 from . import codes, services
 from .forms import UPLOAD_LIMITS, ComplaintForm
-from .selectors import file_of, find_by_code, proves_ownership
+from .selectors import file_of, find_by_code
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 WINDOW_SECONDS = 600
@@ -53,7 +56,11 @@ def _too_many(request, scope: str, limit: int, window: int) -> bool:
 
 
 def _owns(request, complaint) -> bool:
-    return complaint.code in request.session.get(OWNED_SESSION_KEY, [])
+    """Proved in this session: with its one-time code, by filing it, or (about a request)
+    by proving the request, whose owner alone could complain about it."""
+    if complaint.code in request.session.get(OWNED_SESSION_KEY, []):
+        return True
+    return complaint.request is not None and owns_request(request, complaint.request)
 
 
 def _remember_owner(request, complaint) -> None:
@@ -271,6 +278,8 @@ def _render_track(request, context, status=200):
         if _owns(request, found):
             context["owner"] = True
             context["files"] = found.files.all()
+        else:
+            context["masked_mobile"] = ownership.masked_mobile(found.mobile)
     return render(request, "complaints/track.html", context, status=status)
 
 
@@ -309,16 +318,45 @@ def track(request):
 
 
 @require_POST
-def prove(request):
+def send_code(request):
+    """Text a one-time code to the mobile given on the complaint (within the limits)."""
     typed = request.POST.get("code", "").strip()[:40]
     context = {"typed": typed}
     found = _lookup(request, typed, context)
     if found is None:
         return _render_track(request, context, status=context.pop("status", 400))
-    if not proves_ownership(found, request.POST.get("proof", "").strip()[:20]):
+    try:
+        services.send_ownership_code(found, client=client_address(request))
+    except ownership.CodeRefused as refused:
         context["found"] = found
-        context["proof_error"] = _("The mobile number does not match this complaint.")
-        return _render_track(request, context, status=400)
+        context["send_error"] = str(refused)
+        return _render_track(request, context, status=429 if refused.limited else 400)
+    messages.success(
+        request,
+        _("A 6-digit code was sent to %(mobile)s. Enter it below within %(minutes)s minutes.")
+        % {
+            "mobile": ownership.masked_mobile(found.mobile),
+            "minutes": fa_digits(max(1, settings.OWNERSHIP_CODE_TTL_SECONDS // 60)),
+        },
+    )
+    return redirect(_track_url(found.code) + "#proof-heading")
+
+
+@require_POST
+def prove(request):
+    """Check the one-time code of a complaint; remember the owner in the session."""
+    typed = request.POST.get("code", "").strip()[:40]
+    context = {"typed": typed}
+    found = _lookup(request, typed, context)
+    if found is None:
+        return _render_track(request, context, status=context.pop("status", 400))
+    outcome = services.confirm_ownership_code(
+        found, request.POST.get("otp", ""), client=client_address(request)
+    )
+    if not outcome.ok:
+        context["found"] = found
+        context["proof_error"] = outcome.error
+        return _render_track(request, context, status=429 if outcome.limited else 400)
     request.session.cycle_key()
     _remember_owner(request, found)
     return redirect(_track_url(found.code))

@@ -66,3 +66,10 @@ class ChangeKind(models.TextChoices):
 class Sender(models.TextChoices):
     CITIZEN = "citizen", _("Citizen")
     AGENCY = "agency", _("Agency")
+
+
+class ProofSubject(models.TextChoices):
+    """What a one-time code proves ownership of (``service_requests.ownership``)."""
+
+    REQUEST = "request", _("Request")
+    COMPLAINT = "complaint", _("Complaint")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Agency
 
-from .constants import ChangeKind, RequestStatus, Sender
+from .constants import ChangeKind, ProofSubject, RequestStatus, Sender
 from .storage import private_storage_for_fields
 
 
@@ -173,13 +173,22 @@ class ResponseDocument(models.Model):
 
 
 class OwnershipCode(models.Model):
-    """A one-time code sent by SMS to a request's mobile: the proof of owning the request.
+    """A one-time code sent by SMS to the mobile of a request (or of a complaint): the proof
+    of owning it.
 
     Only its keyed hash is stored (``service_requests.ownership``); the newest code of a
-    request is the only one that counts, for a few minutes and a few tries.
+    subject is the only one that counts, for a few minutes and a few tries.
     """
 
-    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="+")
+    # What it proves: a subject by kind and id (a request, a complaint); a request's codes
+    # also point at it, and go with it.
+    subject_kind = models.CharField(
+        max_length=12, choices=ProofSubject.choices, default=ProofSubject.REQUEST
+    )
+    subject_id = models.BigIntegerField()
+    request = models.ForeignKey(
+        ServiceRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     # Where it went and who asked: the resend limits count by both.
     mobile = models.CharField(max_length=11)
     client = models.CharField(max_length=64)
@@ -196,7 +205,9 @@ class OwnershipCode(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["request", "created_at"], name="ownership_code_request"),
+            models.Index(
+                fields=["subject_kind", "subject_id", "created_at"], name="ownership_code_subject"
+            ),
             models.Index(fields=["mobile", "created_at"], name="ownership_code_mobile"),
             models.Index(fields=["client", "created_at"], name="ownership_code_client"),
             models.Index(
@@ -207,4 +218,4 @@ class OwnershipCode(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.request_id}: {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.subject_kind} {self.subject_id}: {self.created_at:%Y-%m-%d %H:%M}"

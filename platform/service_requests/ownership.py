@@ -1,12 +1,15 @@
-"""Proof of owning a request: a one-time code sent by SMS to the mobile on the request.
+"""Proof of owning a request (or a complaint): a one-time code sent by SMS to its mobile.
 
 Knowing a tracking code shows the public status; the details, documents and messages
-need the 6-digit code sent to the request's mobile. Only the newest code of a request
-counts; it is stored as a keyed hash (HMAC-SHA256 with a key derived from SECRET_KEY
-and bound to its request, so a code for request A proves nothing about B), compared in
-constant time, valid for ``OWNERSHIP_CODE_TTL_SECONDS`` and ``OWNERSHIP_CODE_ATTEMPTS``
-tries, and used once. How often codes are sent is limited per mobile (one a minute, a
-few an hour) and per client address; wrong codes are limited per client address too.
+need the 6-digit code sent to the request's mobile. A complaint's page asks for the same
+proof, through this same module: what a code proves is a ``Subject`` (its kind, id and
+mobile, and how its code is texted), made here for a request and by ``complaints`` for a
+complaint. Only the newest code of a subject counts; it is stored as a keyed hash
+(HMAC-SHA256 with a key derived from SECRET_KEY and bound to its subject, so a code for
+request A proves nothing about B, nor about a complaint), compared in constant time,
+valid for ``OWNERSHIP_CODE_TTL_SECONDS`` and ``OWNERSHIP_CODE_ATTEMPTS`` tries, and used
+once. How often codes are sent is limited per mobile (one a minute, a few an hour) and
+per client address, whatever the subject; wrong codes are limited per client address too.
 The text of the SMS that carried a code is masked once the code is no use
 (``mask_spent_codes``, a periodic job).
 """
@@ -15,6 +18,7 @@ import hmac
 import math
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -24,12 +28,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from persian.dates import fa_digits
 from persian.digits import to_ascii_digits
 from tenants import limits
 
 from . import notices
+from .constants import ProofSubject
 from .models import OwnershipCode, ServiceRequest
 
 CODE_DIGITS = 6
@@ -55,10 +61,60 @@ class Outcome:
     limited: bool = False  # refused for the client's rate, not for the code itself
 
 
-def code_hash(request_pk: int, code: str) -> str:
+@dataclass(frozen=True)
+class Subject:
+    """What a code proves ownership of: a request, or a record of a higher layer (a
+    complaint) that has a mobile to text the code to."""
+
+    kind: str  # ProofSubject
+    pk: int
+    mobile: str
+    # Queues the SMS carrying ``code`` (valid for ``minutes``); returns the SmsMessage.
+    tell: Callable[..., object]
+    request: ServiceRequest | None = None
+
+    @property
+    def key(self) -> str:
+        """What its codes' hashes are bound to: a request's id alone (as before there were
+        other subjects), ``kind:id`` for the others, so no two subjects share a key."""
+        return str(self.pk) if self.kind == ProofSubject.REQUEST else f"{self.kind}:{self.pk}"
+
+
+def request_subject(found: ServiceRequest) -> Subject:
+    return Subject(
+        kind=ProofSubject.REQUEST,
+        pk=found.pk,
+        mobile=found.mobile,
+        tell=lambda code, minutes: notices.tell_ownership_code(found, code, minutes=minutes),
+        request=found,
+    )
+
+
+def _subject(found: "Subject | ServiceRequest") -> Subject:
+    return found if isinstance(found, Subject) else request_subject(found)
+
+
+# What is said about a subject without a mobile, or without a code sent yet.
+_NO_MOBILE = {
+    ProofSubject.REQUEST: gettext_lazy(
+        "This request has no mobile number, so no code can be sent. Ask the agency."
+    ),
+    ProofSubject.COMPLAINT: gettext_lazy(
+        "This complaint has no mobile number, so no code can be sent. Ask the agency."
+    ),
+}
+_NONE_SENT = {
+    ProofSubject.REQUEST: gettext_lazy("No code has been sent for this request; ask for one."),
+    ProofSubject.COMPLAINT: gettext_lazy("No code has been sent for this complaint; ask for one."),
+}
+
+
+def code_hash(key: "str | int", code: str) -> str:
+    """The keyed hash of ``code`` for the subject of ``key`` (``Subject.key``; a request's
+    id)."""
     return salted_hmac(
         "service_requests.ownership.code",
-        f"{request_pk}:{code}",
+        f"{key}:{code}",
         secret=settings.SECRET_KEY,
         algorithm="sha256",
     ).hexdigest()
@@ -101,23 +157,26 @@ def _wait_for(sent, *, window: int, limit: int, now) -> int:
     return max(1, math.ceil((oldest_counted + timedelta(seconds=window) - now).total_seconds()))
 
 
-@transaction.atomic
-def send_ownership_code(found: ServiceRequest, *, client: str) -> OwnershipCode:
-    """Make a new code for ``found`` and queue its SMS; earlier codes stop counting.
+def _codes_of(subject: Subject):
+    return OwnershipCode.objects.filter(subject_kind=subject.kind, subject_id=subject.pk)
 
-    Raises CodeRefused (nothing written) when the request has no mobile or a limit is
-    reached, saying when to try again.
+
+@transaction.atomic
+def send_ownership_code(found: "Subject | ServiceRequest", *, client: str) -> OwnershipCode:
+    """Make a new code for ``found`` (a Subject, or a request) and queue its SMS; earlier
+    codes of it stop counting.
+
+    Raises CodeRefused (nothing written) when it has no mobile or a limit is reached,
+    saying when to try again.
     """
-    if not found.mobile:
-        raise CodeRefused(
-            _("This request has no mobile number, so no code can be sent. Ask the agency."),
-            limited=False,
-        )
-    _lock(f"ownership-mobile:{found.mobile}", f"ownership-client:{client}")
+    subject = _subject(found)
+    if not subject.mobile:
+        raise CodeRefused(str(_NO_MOBILE[subject.kind]), limited=False)
+    _lock(f"ownership-mobile:{subject.mobile}", f"ownership-client:{client}")
     now = timezone.now()
     hour_ago = now - timedelta(seconds=HOUR)
     to_mobile = list(
-        OwnershipCode.objects.filter(mobile=found.mobile, created_at__gt=hour_ago)
+        OwnershipCode.objects.filter(mobile=subject.mobile, created_at__gt=hour_ago)
         .order_by("-created_at")
         .values_list("created_at", flat=True)
     )
@@ -144,21 +203,19 @@ def send_ownership_code(found: ServiceRequest, *, client: str) -> OwnershipCode:
             % {"wait": wait_text(wait)}
         )
     # Only the newest code counts.
-    OwnershipCode.objects.filter(request=found, used_at__isnull=True, expires_at__gt=now).update(
-        expires_at=now
-    )
+    _codes_of(subject).filter(used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     row = OwnershipCode.objects.create(
-        request=found,
-        mobile=found.mobile,
+        subject_kind=subject.kind,
+        subject_id=subject.pk,
+        request=subject.request,
+        mobile=subject.mobile,
         client=client[:64],
-        code_hash=code_hash(found.pk, code),
+        code_hash=code_hash(subject.key, code),
         created_at=now,
         expires_at=now + timedelta(seconds=settings.OWNERSHIP_CODE_TTL_SECONDS),
     )
-    row.message = notices.tell_ownership_code(
-        found, code, minutes=max(1, settings.OWNERSHIP_CODE_TTL_SECONDS // 60)
-    )
+    row.message = subject.tell(code, max(1, settings.OWNERSHIP_CODE_TTL_SECONDS // 60))
     row.save(update_fields=["message"])
     return row
 
@@ -168,27 +225,26 @@ def normalise(typed: str) -> str:
     return _SPACES.sub("", to_ascii_digits((typed or "")[:40]))
 
 
-def confirm_ownership_code(found: ServiceRequest, typed: str, *, client: str) -> Outcome:
-    """Does ``typed`` match the newest code of ``found``? A match uses the code up; a wrong
-    one spends one of its tries (and one of the client's wrong codes)."""
+def confirm_ownership_code(
+    found: "Subject | ServiceRequest", typed: str, *, client: str
+) -> Outcome:
+    """Does ``typed`` match the newest code of ``found`` (a Subject, or a request)? A match
+    uses the code up; a wrong one spends one of its tries (and one of the client's wrong
+    codes)."""
+    subject = _subject(found)
     if _failures(client) >= settings.OWNERSHIP_CODE_FAILURES_PER_CLIENT_HOUR:
         return _too_many_failures(client)
     typed = normalise(typed)
     with transaction.atomic():
-        latest = (
-            OwnershipCode.objects.select_for_update()
-            .filter(request=found)
-            .order_by("-created_at", "-pk")
-            .first()
-        )
+        latest = _codes_of(subject).select_for_update().order_by("-created_at", "-pk").first()
         # Hashed and compared whatever happens next: no answer comes back faster.
         wanted = latest.code_hash if latest is not None else code_hash(0, "")
-        matches = hmac.compare_digest(code_hash(found.pk, typed), wanted)
+        matches = hmac.compare_digest(code_hash(subject.key, typed), wanted)
         if not _CODE.fullmatch(typed):
             return Outcome(False, _("Enter the 6-digit code sent to your mobile."))
         now = timezone.now()
         if latest is None:
-            return Outcome(False, _("No code has been sent for this request; ask for one."))
+            return Outcome(False, str(_NONE_SENT[subject.kind]))
         if latest.used_at is not None:
             return Outcome(False, _("This code has been used already. Ask for a new one."))
         if latest.attempts >= settings.OWNERSHIP_CODE_ATTEMPTS:
