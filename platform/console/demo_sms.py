@@ -47,7 +47,7 @@ FATES = (
     + [SmsStatus.UNDELIVERABLE] * 2
     + [SmsStatus.FAILED] * 2
 )
-WAITING = 2  # the newest texts of each agency wait for a retry
+WAITING = 1  # the newest text of each agency waits for a retry
 FAILED_ERROR = "PermanentSmsError: Kavenegar send: 411 گیرنده نامعتبر است"
 UNDELIVERED_NOTE = "گوشی گیرنده تا پایان مهلت اعتبار پیام خاموش یا خارج از دسترس بود."
 RETRY_ERROR = "TemporarySmsError: Kavenegar send: no answer in time"
@@ -169,9 +169,11 @@ def seed_inbound_sms(agencies) -> int:
     if request is None:
         return 0
     now = timezone.now()
-    for provider_id, whose, text, days_ago in REPLIES:
+    for number, (provider_id, whose, text, days_ago) in enumerate(REPLIES):
         sender = request.mobile if whose == "own" else whose
-        received_at = now - datetime.timedelta(days=days_ago, hours=2)
+        received_at = now - datetime.timedelta(
+            days=days_ago, hours=2 + 3 * number, minutes=17 * number
+        )
         InboundSms.objects.create(
             provider_id=provider_id,
             sender=sender,
