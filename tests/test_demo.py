@@ -14,8 +14,11 @@ from django_tenants.utils import schema_context
 
 from catalog_pages.catalog_format.validation import parse, validate
 from catalog_pages.models import ServicePage
+from complaints.constants import ComplaintKind, ComplaintStatus
+from complaints.models import Complaint, ComplaintChange, ComplaintFile
 from console.demo import ROLE_USERS, SUPERVISOR, catalogue_files, seed_demo
-from notifications.models import SmsMessage
+from notifications.constants import InboundStatus, SmsEvent, SmsStatus
+from notifications.models import InboundSms, SandboxSms, SmsMessage, SmsTemplate
 from persian.validators import is_valid_national_id
 from service_requests.constants import ChangeKind, RequestStatus, Sender
 from service_requests.models import (
@@ -97,6 +100,14 @@ def _counts() -> dict:
         "messages": RequestMessage.objects.count(),
         "answers": ResponseDocument.objects.count(),
         "sms": SmsMessage.objects.count(),
+        "sms_statuses": sorted(SmsMessage.objects.values_list("pk", "status")),
+        "complaints": sorted(Complaint.objects.values_list("code", "status", "filed_at", "due_on")),
+        "complaint_history": ComplaintChange.objects.count(),
+        "inbound": InboundSms.objects.count(),
+        "sandbox": SandboxSms.objects.count(),
+        "sms_templates": sorted(
+            SmsTemplate.objects.values_list("event", "agency_schema", "version")
+        ),
         "request_dates": sorted(
             ServiceRequest.objects.values_list("submitted_at", "promised_on", "status")
         ),
@@ -218,7 +229,12 @@ def test_requests_in_every_status_with_a_conversation_and_a_history(demo, db):
         assert change.at <= now
     # Every step the citizen hears of is in the SMS outbox, to be sent by the job worker.
     assert SmsMessage.objects.count() >= StatusChange.objects.filter(kind=ChangeKind.STATUS).count()
-    assert not SmsMessage.objects.filter(request__isnull=True).exists()
+    complaint_events = [e for e in SmsEvent.values if e.startswith("complaint_")]
+    assert (
+        not SmsMessage.objects.filter(request__isnull=True)
+        .exclude(event__in=complaint_events)
+        .exists()
+    )
     # Each agency's closed request was rated: its survey results are not empty.
     from surveys.models import SurveyResponse
 
@@ -275,3 +291,118 @@ def test_the_demo_is_never_seeded_where_its_sms_would_reach_real_phones(monkeypa
     with pytest.raises(CommandError, match="--on-database-url"):
         call_command("seed_demo")
     assert (Agency.objects.count(), SmsMessage.objects.count()) == before
+
+
+def test_complaints_in_every_status_with_their_history_and_texts(demo, db):
+    today = timezone.localdate()
+    now = timezone.now()
+    for agency in demo["first"].agencies:
+        complaints = Complaint.objects.filter(agency=agency)
+        assert set(complaints.values_list("status", flat=True)) == set(ComplaintStatus.values)
+        assert set(complaints.values_list("kind", flat=True)) == set(ComplaintKind.values)
+        for complaint in complaints:
+            history = list(complaint.history.order_by("at", "pk"))
+            assert history[0].at == complaint.filed_at <= now
+            assert [c.to_status for c in history][-1] == complaint.status
+            assert all(c.at <= now for c in history)
+            # Every step the citizen hears of was texted, from the complaint's templates.
+            texts = SmsMessage.objects.filter(
+                mobile=complaint.mobile, event__startswith="complaint_"
+            )
+            assert texts.count() >= len(history), complaint.code
+            assert all(complaint.code in sms.text for sms in texts)
+        answered = complaints.get(status=ComplaintStatus.ANSWERED)
+        assert answered.answer and answered.answered_by == "complaints"
+        escalated = complaints.get(status=ComplaintStatus.ESCALATED)
+        assert (
+            escalated.due_on
+            < today
+            < timezone.localdate(escalated.escalated_at) + timezone.timedelta(days=60)
+        )
+        assert timezone.localdate(escalated.escalated_at) > escalated.due_on
+        assert escalated.history.filter(to_status=ComplaintStatus.ESCALATED, actor="system")
+        objection = complaints.get(kind=ComplaintKind.OBJECTION)
+        assert objection.request.status == RequestStatus.REJECTED
+        assert objection.mobile == objection.request.mobile
+        for open_one in complaints.filter(status__in=["received", "in_review"]):
+            assert open_one.due_on >= today  # the periodic job does not escalate them yet
+        assert ComplaintFile.objects.filter(complaint__agency=agency, party="citizen").exists()
+    filed = Complaint.objects.order_by("filed_at")
+    assert (now - filed.first().filed_at).days >= 25
+    assert (now - filed.last().filed_at).days <= 1
+
+
+def test_sms_in_every_delivery_status_as_the_outbox_shows_them(demo, db):
+    from procrastinate.contrib.django.models import ProcrastinateJob
+
+    statuses = set(SmsMessage.objects.values_list("status", flat=True))
+    assert statuses >= {"queued", "sent", "delivered", "undeliverable", "failed"}
+    for agency in demo["first"].agencies:
+        ours = SmsMessage.objects.filter(request__agency=agency)
+        assert ours.filter(status=SmsStatus.DELIVERED).exists(), agency.slug
+    # What the sandbox "sent" is on its phone, one copy per local id.
+    reached = SmsMessage.objects.filter(status__in=["sent", "delivered", "undeliverable"])
+    assert SandboxSms.objects.count() == reached.count()
+    for sms in reached[:20]:
+        copy = SandboxSms.objects.get(local_id=sms.local_id)
+        assert sms.provider_id == f"sandbox-{copy.pk}" and copy.text == sms.text
+    # A given-up text is not sent by the worker later; a waiting one waits for its retry.
+    failed = SmsMessage.objects.filter(status=SmsStatus.FAILED)
+    assert all(sms.last_error for sms in failed)
+    todo = ProcrastinateJob.objects.filter(status="todo", task_name__endswith="send_sms")
+    locks = set(todo.values_list("lock", flat=True))
+    assert not locks & {f"sms:{sms.pk}" for sms in failed}
+    waiting = SmsMessage.objects.filter(status=SmsStatus.QUEUED)
+    assert {f"sms:{sms.pk}" for sms in waiting} <= locks
+    assert todo.filter(scheduled_at__gt=timezone.now()).exists()
+
+
+def _logged_in(client_for, host, schema, username):
+    client = client_for(host)
+    with schema_context(schema):
+        assert client.login(username=username, password=PASSWORD), (host, username)
+    return client
+
+
+def test_every_new_screen_has_rows_to_show(demo, db, client_for):
+    agencies = demo["first"].agencies
+    for agency in agencies:
+        codes = list(Complaint.objects.filter(agency=agency).values_list("code", flat=True))
+        client = _logged_in(client_for, agency.hostname, agency.schema_name, "complaints")
+        html = client.get("/admin/complaints/").content.decode()
+        assert sum(code in html for code in codes) == len(codes), agency.slug
+        escalated = Complaint.objects.get(agency=agency, status=ComplaintStatus.ESCALATED)
+        detail = client.get(f"/admin/complaints/{escalated.code}/")
+        assert detail.status_code == 200 and escalated.text[:30] in detail.content.decode()
+    national = _logged_in(client_for, settings.BASE_DOMAIN, "public", ADMIN)
+    html = national.get("/admin/escalated-complaints/").content.decode()
+    escalated = Complaint.objects.filter(status=ComplaintStatus.ESCALATED)
+    assert escalated.count() >= len(agencies)
+    assert all(complaint.code in html for complaint in escalated)
+    # SMS received: the citizen's reply joined its request; the others are kept.
+    inbound = InboundSms.objects.all()
+    assert set(inbound.values_list("status", flat=True)) == {
+        InboundStatus.MATCHED,
+        InboundStatus.UNMATCHED,
+    }
+    matched = inbound.get(status=InboundStatus.MATCHED)
+    assert RequestMessage.objects.filter(
+        request=matched.request, sender=Sender.CITIZEN, body=matched.text
+    ).exists()
+    html = national.get("/admin/sms_received/").content.decode()
+    assert all(sender in html for sender in inbound.values_list("sender", flat=True))
+    html = national.get("/admin/sandbox_phone/").content.decode()
+    assert SandboxSms.objects.exists() and SandboxSms.objects.first().mobile in html
+    html = national.get("/admin/sms_outbox/?status=failed").content.decode()
+    assert SmsMessage.objects.filter(status=SmsStatus.FAILED).first().mobile in html
+    # One agency has its own text of the "received" SMS; its requests were written from it.
+    tamin = next(agency for agency in agencies if agency.slug == "tamin")
+    own = SmsTemplate.objects.get(agency_schema=tamin.schema_name, event=SmsEvent.SUBMITTED)
+    assert own.updated_by == "manager"
+    manager = _logged_in(client_for, tamin.hostname, tamin.schema_name, "manager")
+    html = manager.get("/admin/agency-sms-texts/").content.decode()
+    assert "تأمین اجتماعی: درخواست" in html
+    received = SmsMessage.objects.filter(request__agency=tamin, event=SmsEvent.SUBMITTED)
+    assert received.exists()
+    assert all(sms.template_version.template_id == own.pk for sms in received)
+    assert all(sms.text.startswith("تأمین اجتماعی:") for sms in received)

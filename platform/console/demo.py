@@ -6,7 +6,9 @@ gets one user per role (the same user names everywhere, each in its own agency),
 administrator holds every role of every agency and is national administrator, and a
 provincial supervisor works on the national portal; all share the demo password
 (``DEMO_ADMIN_PASSWORD``). Then each agency receives citizens' requests in every status
-(``console.demo_requests``). Everything is idempotent: a second run changes nothing.
+(``console.demo_requests``), complaints and objections in every status
+(``console.demo_complaints``), and their SMS a fate, with a few citizens' replies and one
+agency's own SMS text (``console.demo_sms``). Everything is idempotent: a second run changes nothing.
 """
 
 import time
@@ -23,7 +25,9 @@ from tenants.constants import AgencyRole, NationalRole
 from tenants.models import Agency
 from tenants.schemas import in_public_schema
 
+from .demo_complaints import seed_complaints
 from .demo_requests import seed_requests
+from .demo_sms import latest_sms, seed_inbound_sms, settle_sms, write_agency_override
 
 CATALOGUE_DIR = Path(settings.BASE_DIR) / "demo" / "catalogues"
 
@@ -49,6 +53,7 @@ class Demo:
     # (where: "national" or an agency's slug, user name, role labels)
     users: list[tuple[str, str, list[str]]] = field(default_factory=list)
     requests_made: int = 0
+    complaints_made: int = 0
     changed: bool = False
 
 
@@ -91,19 +96,28 @@ def seed_demo(*, admin_username: str, admin_password: str, stdout=None) -> Demo:
                 agency.schema_name, username=username, password_hash=password_hash, roles=[role]
             )
         users = time.monotonic()
+        first_sms = latest_sms()
+        changed |= write_agency_override(agency)
         made = seed_requests(agency, index=index)
+        complaints = seed_complaints(agency, index=index)
+        settle_sms(first_sms, seed=agency.slug)
         timing = (
             f"{time.monotonic() - started:.1f} s: catalogue {imported - started:.1f} s, "
-            f"users {users - imported:.1f} s, requests {time.monotonic() - users:.1f} s"
+            f"users {users - imported:.1f} s, requests and complaints "
+            f"{time.monotonic() - users:.1f} s"
         )
         demo.requests_made += made
-        demo.changed |= changed or bool(made)
+        demo.complaints_made += complaints
+        demo.changed |= changed or bool(made) or bool(complaints)
         if stdout:
             count = len(report.created) + len(report.updated) + len(report.unchanged)
             if report.agency_created:
-                what = f"onboarded, {count} services, {made} requests"
-            elif changed or made:
-                what = f"updated ({len(report.created) + len(report.updated)} services), {made} new requests"
+                what = f"onboarded, {count} services, {made} requests, {complaints} complaints"
+            elif changed or made or complaints:
+                what = (
+                    f"updated ({len(report.created) + len(report.updated)} services), "
+                    f"{made} new requests, {complaints} new complaints"
+                )
             else:
                 what = "up to date"
             stdout.write(
@@ -117,6 +131,7 @@ def seed_demo(*, admin_username: str, admin_password: str, stdout=None) -> Demo:
             "public", username=username, password_hash=password_hash, roles=[role]
         )
         demo.users.append(("national", username, [str(role)]))
+    demo.changed |= bool(seed_inbound_sms(demo.agencies))
     demo.users.append(("agency", admin_username, [str(role) for role in AgencyRole]))
     demo.users += [("agency", username, [str(role)]) for role, username in ROLE_USERS.items()]
     return demo
