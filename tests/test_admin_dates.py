@@ -137,3 +137,17 @@ def test_a_date_the_jalali_calendar_cannot_show_is_shown_as_written_not_a_500(da
         )
         assert response.status_code == 200
         assert far in response.content.decode()
+
+
+def test_a_date_column_of_a_national_listing_is_jalali(national_admin_client):
+    from notifications.models import SmsMessage
+
+    SmsMessage.objects.create(
+        mobile="09121234567",
+        text="متن",
+        queued_at=datetime.datetime(2025, 3, 1, 10, 0, tzinfo=datetime.UTC),
+    )
+
+    page = national_admin_client.get("/admin/sms_outbox/").content.decode()
+
+    assert "۱۴۰۳" in page and "2025" not in page

@@ -12,6 +12,7 @@ Installed once by ``ThemesConfig.ready``:
 """
 
 import datetime
+from functools import partial
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -104,3 +105,47 @@ def install() -> None:
         datetime.time: {mixin.FORMAT_XLSX: None},
         **preprocess,
     }
+    _date_columns_in_listings()
+
+
+def _date_field(model, field_name: str) -> bool:
+    """Whether ``field_name`` (maybe across relations, ``agency__created``) is a date."""
+    from django.core.exceptions import FieldDoesNotExist
+    from django.db import models
+
+    *relations, name = field_name.split("__")
+    try:
+        for relation in relations:
+            model = model._meta.get_field(relation).related_model
+        return isinstance(model._meta.get_field(name), models.DateField)
+    except (FieldDoesNotExist, AttributeError):
+        return False  # a method or property: shown as it renders itself
+
+
+def _jalali_of(field_name: str, instance) -> str:
+    value = instance
+    for name in field_name.split("__"):
+        value = getattr(value, name, None)
+    if isinstance(value, datetime.datetime):
+        return jalali(value, "%d %B %Y، %H:%M")
+    return jalali(value)
+
+
+def _date_columns_in_listings() -> None:
+    """A date or time field named in a model viewset's ``list_display`` is shown as
+    Wagtail's date columns are (``human_readable_date``: Jalali, Persian digits), not as
+    Django prints a date (Gregorian)."""
+    from wagtail.admin.ui.tables import Column, DateColumn
+    from wagtail.admin.views.generic.models import IndexView
+
+    custom_column = IndexView._get_custom_column
+
+    def _get_custom_column(self, field_name, column_class=Column, **kwargs):
+        if _date_field(self.model, field_name):
+            if column_class is Column:
+                column_class = DateColumn
+            elif "accessor" not in kwargs:  # the title column (the row's link): as text
+                kwargs["accessor"] = partial(_jalali_of, field_name)
+        return custom_column(self, field_name, column_class, **kwargs)
+
+    IndexView._get_custom_column = _get_custom_column

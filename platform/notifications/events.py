@@ -123,9 +123,10 @@ EVENTS: dict[str, EventSpec] = {
     SmsEvent.ONE_TIME_CODE: EventSpec(
         ("otp", "minutes", "code"),
         ("otp",),
-        # What the code opens, and a warning: someone who asks for it is not us.
+        # What the code opens (a request's or a complaint's code), and a warning: someone
+        # who asks for it is not us.
         _(
-            "Panjereh: your code to see request {code} is {otp}. It is valid for "
+            "Panjereh: your code to follow {code} is {otp}. It is valid for "
             "{minutes} minutes. Do not give it to anyone, not even to us."
         ),
     ),
