@@ -192,3 +192,14 @@ def test_national_administrators_read_the_sandbox_phone_and_nobody_else(
     assert supervisor.get("/admin/sandbox_phone/").status_code == 302  # to the dashboard
     agency_admin = staff_client(onboard().agency, AgencyRole.ADMINISTRATOR)
     assert agency_admin.get("/admin/sandbox_phone/").status_code == 404
+
+
+def test_a_deployment_without_a_kavenegar_key_is_warned_that_no_sms_reach_phones(settings):
+    from django.core import checks
+
+    settings.SMS_GATEWAY = "notifications.gateways.SandboxGateway"
+    warned = [m.id for m in checks.run_checks(include_deployment_checks=True)]
+    settings.SMS_GATEWAY = "notifications.gateways.KavenegarGateway"
+    calm = [m.id for m in checks.run_checks(include_deployment_checks=True)]
+
+    assert "notifications.W001" in warned and "notifications.W001" not in calm
