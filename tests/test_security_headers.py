@@ -134,11 +134,15 @@ def _production(*args: str, **env: str) -> subprocess.CompletedProcess:
 
 
 def test_check_deploy_is_clean_with_production_defaults():
-    result = _production("check", "--deploy")
+    # A real deployment sends SMS (without a key they go to the sandbox: warned below).
+    result = _production("check", "--deploy", KAVENEGAR_API_KEY="a-key-for-the-check")
     print(result.stdout, result.stderr)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
     assert "WARNING" not in result.stdout + result.stderr
+
+    unsent = _production("check", "--deploy", KAVENEGAR_API_KEY="")
+    assert "notifications.W001" in unsent.stdout + unsent.stderr
 
 
 SHOW = (
