@@ -31,6 +31,7 @@ from service_requests import selectors as request_selectors
 from service_requests import services as request_services
 from service_requests.forms import MAX_ATTACHMENTS, checked_upload
 from service_requests.models import PendingUpload
+from service_requests.proof_views import OwnershipProof
 from service_requests.storage import private_storage
 from service_requests.uploads import CONTENT_TYPES, oversized_uploads, with_upload_limits
 from service_requests.views import _owns as owns_request
@@ -317,49 +318,26 @@ def track(request):
     return _render_track(request, context, status=context.pop("status", 200))
 
 
+_PROOF = OwnershipProof(
+    lookup=_lookup,
+    render=_render_track,
+    page_url=lambda found: _track_url(found.code),
+    remember=_remember_owner,
+    send=services.send_ownership_code,
+    confirm=services.confirm_ownership_code,
+)
+
+
 @require_POST
 def send_code(request):
     """Text a one-time code to the mobile given on the complaint (within the limits)."""
-    typed = request.POST.get("code", "").strip()[:40]
-    context = {"typed": typed}
-    found = _lookup(request, typed, context)
-    if found is None:
-        return _render_track(request, context, status=context.pop("status", 400))
-    try:
-        services.send_ownership_code(found, client=client_address(request))
-    except ownership.CodeRefused as refused:
-        context["found"] = found
-        context["send_error"] = str(refused)
-        return _render_track(request, context, status=429 if refused.limited else 400)
-    messages.success(
-        request,
-        _("A 6-digit code was sent to %(mobile)s. Enter it below within %(minutes)s minutes.")
-        % {
-            "mobile": ownership.masked_mobile(found.mobile),
-            "minutes": fa_digits(max(1, settings.OWNERSHIP_CODE_TTL_SECONDS // 60)),
-        },
-    )
-    return redirect(_track_url(found.code) + "#proof-heading")
+    return _PROOF.send_code(request)
 
 
 @require_POST
 def prove(request):
     """Check the one-time code of a complaint; remember the owner in the session."""
-    typed = request.POST.get("code", "").strip()[:40]
-    context = {"typed": typed}
-    found = _lookup(request, typed, context)
-    if found is None:
-        return _render_track(request, context, status=context.pop("status", 400))
-    outcome = services.confirm_ownership_code(
-        found, request.POST.get("otp", ""), client=client_address(request)
-    )
-    if not outcome.ok:
-        context["found"] = found
-        context["proof_error"] = outcome.error
-        return _render_track(request, context, status=429 if outcome.limited else 400)
-    request.session.cycle_key()
-    _remember_owner(request, found)
-    return redirect(_track_url(found.code))
+    return _PROOF.prove(request)
 
 
 @require_GET

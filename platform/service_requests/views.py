@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from persian.dates import fa_digits
 from persian.digits import to_ascii_digits
 from tenants import limits
 from tenants.clients import client_address
@@ -27,6 +26,7 @@ from . import files, ownership, panels, services, tracking
 from .constants import VERIFICATION_CODE_ALPHABET, VERIFICATION_CODE_LENGTH
 from .forms import ATTACHMENT_LIMITS, MessageForm, VerifyForm
 from .models import ResponseDocument
+from .proof_views import OwnershipProof
 from .selectors import find_by_code
 from .uploads import oversized_uploads, with_upload_limits
 
@@ -106,49 +106,24 @@ def track(request):
     return _render_track(request, context, status=context.pop("status", 200))
 
 
+_PROOF = OwnershipProof(
+    lookup=_lookup,
+    render=_render_track,
+    page_url=lambda found: _track_url(found.tracking_code),
+    remember=_remember_owner,
+)
+
+
 @require_POST
 def send_code(request):
     """Send a one-time code to the mobile on the request (within the resend limits)."""
-    typed = request.POST.get("code", "").strip()[:40]
-    context = {"typed": typed}
-    found = _lookup(request, typed, context)
-    if found is None:
-        return _render_track(request, context, status=context.pop("status", 400))
-    try:
-        ownership.send_ownership_code(found, client=client_address(request))
-    except ownership.CodeRefused as refused:
-        context["found"] = found
-        context["send_error"] = str(refused)
-        return _render_track(request, context, status=429 if refused.limited else 400)
-    messages.success(
-        request,
-        _("A 6-digit code was sent to %(mobile)s. Enter it below within %(minutes)s minutes.")
-        % {
-            "mobile": ownership.masked_mobile(found.mobile),
-            "minutes": fa_digits(max(1, settings.OWNERSHIP_CODE_TTL_SECONDS // 60)),
-        },
-    )
-    return redirect(_track_url(found.tracking_code) + "#proof-heading")
+    return _PROOF.send_code(request)
 
 
 @require_POST
 def prove(request):
     """Check the one-time code for a request; remember the owner in the session."""
-    typed = request.POST.get("code", "").strip()[:40]
-    context = {"typed": typed}
-    found = _lookup(request, typed, context)
-    if found is None:
-        return _render_track(request, context, status=context.pop("status", 400))
-    outcome = ownership.confirm_ownership_code(
-        found, request.POST.get("otp", ""), client=client_address(request)
-    )
-    if not outcome.ok:
-        context["found"] = found
-        context["proof_error"] = outcome.error
-        return _render_track(request, context, status=429 if outcome.limited else 400)
-    request.session.cycle_key()
-    _remember_owner(request, found)
-    return redirect(_track_url(found.tracking_code))
+    return _PROOF.prove(request)
 
 
 def _owned(request, code: str):
