@@ -309,3 +309,52 @@ def test_each_agency_sees_only_its_own_desks_and_queue(setting, staff_client, on
     # A clerk without the appointments role of that agency is refused.
     editor = staff_client(found.agency, AgencyRole.EDITOR)
     assert editor.get("/admin/appointments/queue/").status_code in (302, 403)
+
+
+def _ascii(text: str) -> str:
+    return text.translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789"))
+
+
+def test_desks_come_from_the_addresses_and_staff_offer_a_time_from_the_request_page(
+    setting, staff_client
+):
+    found = setting["request"]
+    admin = staff_client(found.agency, AgencyRole.ADMINISTRATOR)
+    assert "ساختن باجه" in admin.get("/admin/appointments/queue/").content.decode()
+    for _ in range(2):  # twice makes no second set
+        assert admin.post("/admin/appointments/desks/from-addresses/").status_code == 302
+    desks = list(Desk.objects.filter(agency=found.agency))
+    assert desks and all(desk.hours.count() == 6 for desk in desks)
+    assert len({desk.title for desk in desks}) == len(desks)
+    assert not OpeningHours.objects.filter(desk__in=desks, weekday=6).exists()  # Friday
+
+    clerk = setting["a"]  # a request clerk of the agency
+    page = clerk.get(f"/admin/requests/{found.tracking_code}/").content.decode()
+    assert "پیشنهاد زمان" in page
+    day = _open_day()
+    from persian.dates import jalali
+
+    offered = clerk.get(
+        "/admin/appointments/queue/",
+        {"code": found.tracking_code, "desk": desks[0].pk, "day": jalali(day, "%Y/%m/%d")},
+    ).content.decode()
+    assert "زمان‌های آزاد برای درخواست" in offered
+    booked = clerk.post(
+        "/admin/appointments/queue/book/",
+        {"code": found.tracking_code, "desk": desks[0].pk, "starts_at": _at(day, 9).isoformat()},
+    )
+    assert booked.status_code == 302
+    appointment = Appointment.objects.get(request=found, status="booked")
+    assert appointment.starts_at == _at(day, 9) and appointment.booked_by == "staff"
+    assert found.sms_messages.filter(event="appointment_booked").count() == 1
+    page = clerk.get(f"/admin/requests/{found.tracking_code}/").content.decode()
+    assert "جابه‌جایی نوبت" in page
+
+    # Another agency's staff cannot book for this request.
+    other = setting["b"]
+    refused = other.post(
+        "/admin/appointments/queue/book/",
+        {"code": found.tracking_code, "desk": desks[0].pk, "starts_at": _at(day, 10).isoformat()},
+    )
+    assert refused.status_code in (302, 403)
+    assert Appointment.objects.filter(request=found).count() == 1

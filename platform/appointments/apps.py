@@ -12,3 +12,4 @@ class AppointmentsConfig(AppConfig):
         from . import views
 
         panels.register(views.tracking_panel)
+        panels.register_staff(views.staff_panel)

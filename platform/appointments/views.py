@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.log_actions import log
 
-from persian.dates import jalali, parse_jalali
+from persian.dates import fa_digits, jalali, parse_jalali
 from persian.digits import parse_whole_number
 from service_requests.selectors import find_by_code
 from service_requests.views import OWNED_SESSION_KEY
@@ -146,6 +146,25 @@ def cancel(request, code):
 # --- The agency's admin: each desk's day queue ------------------------------------------------
 
 
+def staff_panel(found) -> str:
+    """On the request's staff page: its appointment, and a link to offer it a time."""
+    if found.status not in services.OPEN_STATUSES or not selectors.needs_in_person_visit(found):
+        return ""
+    current = selectors.current_appointment(found)
+    return render_to_string(
+        "appointments/staff_panel.html",
+        {
+            "found": found,
+            "current": current,
+            "current_when": current
+            and jalali(timezone.localtime(current.starts_at), "%A %d %B %Y، %H:%M"),
+            "queue_url": reverse("appointments_queue")
+            + "?"
+            + urlencode({"code": found.tracking_code}),
+        },
+    )
+
+
 def _day_from(request):
     typed = request.GET.get("day", "").strip()[:20]
     if not typed:
@@ -165,12 +184,29 @@ def day_queue(request):
     desk = next((d for d in desks if d.pk == chosen), desks[0] if desks else None)
     day, error = _day_from(request)
     rows = selectors.day_queue(desk, day) if desk else []
+    # Offering a time to one request (from its staff page): the day's free times.
+    for_request = find_by_code(request.GET.get("code", "").strip()[:20])
+    if for_request is not None and for_request.agency_id != agency.pk:
+        for_request = None
+    offers = (
+        [
+            {
+                "value": offer.starts_at.isoformat(),
+                "label": jalali(timezone.localtime(offer.starts_at), "%H:%M"),
+            }
+            for offer in provider_for(desk).available_slots(desk, day)
+        ]
+        if for_request is not None and desk is not None and desk.active
+        else []
+    )
     page = Paginator(rows, QUEUE_PER_PAGE).get_page(
         parse_whole_number(request.GET.get("p", ""), max_digits=6)
     )
 
     def day_link(other):
         query = {"day": jalali(other, "%Y/%m/%d"), **({"desk": desk.pk} if desk else {})}
+        if for_request is not None:
+            query["code"] = for_request.tracking_code
         return reverse("appointments_queue") + "?" + urlencode(query)
 
     return render(
@@ -188,6 +224,9 @@ def day_queue(request):
                 {"appointment": row, "time": jalali(timezone.localtime(row.starts_at), "%H:%M")}
                 for row in page.object_list
             ],
+            "for_request": for_request,
+            "offers": offers,
+            "can_add_desks": request.user.has_perm("appointments.add_desk"),
             "previous_url": day_link(day - datetime.timedelta(days=1)),
             "next_url": day_link(day + datetime.timedelta(days=1)),
         },
@@ -230,7 +269,11 @@ def staff_book(request):
         .filter(pk=parse_whole_number(request.POST.get("desk", ""), max_digits=9))
         .first()
     )
-    starts_at = parse_jalali(request.POST.get("when", "")[:30])
+    starts_at = parse_datetime(request.POST.get("starts_at", "")[:40]) or parse_jalali(
+        request.POST.get("when", "")[:30]
+    )
+    if isinstance(starts_at, datetime.datetime) and timezone.is_aware(starts_at):
+        starts_at = timezone.make_naive(starts_at)
     if found is None or found.agency_id != agency.pk:
         messages.error(request, _("No request of this agency has this tracking code."))
     elif desk is None or not isinstance(starts_at, datetime.datetime):
@@ -248,3 +291,16 @@ def staff_book(request):
         else:
             messages.success(request, _("The appointment was booked and the citizen texted."))
     return redirect(back)
+
+
+@require_POST
+def desks_from_addresses(request):
+    """Make a desk for each of the agency's addresses that has none (default hours)."""
+    agency = check_agency(request, "appointments.add_desk")
+    made = services.create_desks_from_addresses(agency)
+    messages.success(
+        request,
+        _("%(count)s desks were made from the agency's addresses; adjust their hours.")
+        % {"count": fa_digits(len(made))},
+    )
+    return redirect("appointments_queue")

@@ -120,6 +120,11 @@ def register_queue_urls():
         path("appointments/queue/", views.day_queue, name="appointments_queue"),
         path("appointments/queue/book/", views.staff_book, name="appointments_staff_book"),
         path("appointments/<int:pk>/mark/", views.mark, name="appointments_mark"),
+        path(
+            "appointments/desks/from-addresses/",
+            views.desks_from_addresses,
+            name="appointments_desks_from_addresses",
+        ),
     ]
 
 
