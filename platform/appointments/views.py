@@ -69,6 +69,8 @@ def tracking_panel(http_request, found, *, owner: bool) -> str:
         return ""
     desks = list(selectors.active_desks_of(found.agency_id))
     current = selectors.current_appointment(found)
+    if not desks and current is None:
+        return ""  # the agency takes no appointments here
     chosen_pk = parse_whole_number(http_request.GET.get("desk", ""), max_digits=9)
     desk = next((d for d in desks if d.pk == chosen_pk), None) or (
         current.desk if current and current.desk in desks else (desks[0] if desks else None)
