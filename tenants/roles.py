@@ -26,6 +26,13 @@ HANDLE_COMPLAINTS = "complaints.handle_complaint"
 IMPORT_CATALOGUE = "catalog_pages.import_catalogue"
 VIEW_SURVEY_RESULTS = "surveys.view_survey_results"
 OVERRIDE_SMS_TEMPLATES = "notifications.override_smstemplate"
+HANDLE_APPOINTMENTS = "appointments.handle_appointment"
+# The agency's desks, their hours and closures (appointments; the agency's administrator).
+_DESKS = tuple(
+    f"appointments.{action}_{model}"
+    for model in ("desk", "openinghours", "closure")
+    for action in ("add", "change", "delete", "view")
+)
 
 _IMAGES = ("wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image")
 _DOCUMENTS = (
@@ -62,6 +69,8 @@ AGENCY_ROLES = (
             VIEW_SURVEY_RESULTS,
             # The agency's own SMS texts in place of the national ones.
             OVERRIDE_SMS_TEMPLATES,
+            HANDLE_APPOINTMENTS,
+            *_DESKS,
         ),
     ),
     Role(
@@ -77,7 +86,10 @@ AGENCY_ROLES = (
         collection_permissions=_IMAGES + _DOCUMENTS,
         approves=True,
     ),
-    Role(AgencyRole.REQUEST_CLERK, permissions=(ACCESS_ADMIN, HANDLE_REQUESTS)),
+    Role(
+        AgencyRole.REQUEST_CLERK,
+        permissions=(ACCESS_ADMIN, HANDLE_REQUESTS, HANDLE_APPOINTMENTS),
+    ),
     Role(AgencyRole.COMPLAINT_HANDLER, permissions=(ACCESS_ADMIN, HANDLE_COMPLAINTS)),
     Role(AgencyRole.REPORT_VIEWER, permissions=(ACCESS_ADMIN, VIEW_SURVEY_RESULTS)),
 )

@@ -126,6 +126,7 @@ def test_every_background_job_is_a_task_with_its_queue_retry_and_schedule():
         for task in app.periodic_registry.periodic_tasks.values()
     }
     assert periodic == {
+        "appointments.tasks.remind_appointments": "public",
         "complaints.tasks.escalate_overdue_complaints": "public",
         "notifications.tasks.reconcile_sending_sms": "public",
         "notifications.tasks.poll_sms_delivery": "public",

@@ -20,7 +20,7 @@ from persian.digits import parse_whole_number
 from tenants.guards import check_agency
 from tenants.roles import HANDLE_REQUESTS
 
-from . import files, services
+from . import files, panels, services
 from .constants import OPEN_STATUSES, TRANSITIONS, RequestStatus
 from .forms import (
     ATTACHMENT_LIMITS,
@@ -143,6 +143,7 @@ def _detail_context(found, **forms):
         "can_answer": RequestStatus.ANSWERED in TRANSITIONS[found.status],
         "can_extend": found.extended_at is None and found.status in OPEN_STATUSES,
         "overdue": found.status in OPEN_STATUSES and found.promised_on < timezone.localdate(),
+        "staff_panels": panels.render_staff_panels(found),
     }
 
 

@@ -76,6 +76,8 @@ SHARED_APPS = [
     "complaints",
     # The satisfaction survey after a request is closed (public schema).
     "surveys",
+    # Appointments at the agencies' desks (public schema).
+    "appointments",
     "forms_engine",
     # Background jobs: procrastinate's tables in the public schema (tenants.jobs).
     "procrastinate.contrib.django",
@@ -243,7 +245,11 @@ PROCRASTINATE_IMPORT_PATHS = [
     "service_requests.tasks",
     "notifications.tasks",
     "complaints.tasks",
+    "appointments.tasks",
 ]
+# Booking systems a desk may use, by name (appointments.providers): the built-in one, and
+# any agency's own queue system plugged in with the same interface.
+APPOINTMENT_PROVIDERS = {"builtin": "appointments.providers.BuiltInProvider"}
 # A worker records a heartbeat this often; a worker silent for JOBS_STALLED_AFTER_SECONDS
 # is taken for dead, and its running jobs are retried by the others (tenants.tasks,
 # every JOBS_STALLED_CRON).
