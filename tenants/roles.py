@@ -123,6 +123,7 @@ NATIONAL_ROLES = (
         NationalRole.PROVINCIAL_SUPERVISOR,
         permissions=(ACCESS_ADMIN, "tenants.view_agency"),
     ),
+    Role(NationalRole.CALL_CENTRE_OPERATOR, permissions=(ACCESS_ADMIN,)),
 )
 
 # Wagtail's own starter groups: replaced by ours in every agency.

@@ -3,11 +3,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from tenants.guards import agency_screen_allowed
+from tenants.guards import agency_screen_allowed, national_screen_allowed
 from tenants.roles import HANDLE_REQUESTS
 from tenants.viewsets import NationalModelViewSet
 
-from . import inbox
+from . import callcentre, inbox
 from .models import Holiday
 
 
@@ -32,6 +32,7 @@ def register_inbox_urls():
         path(
             "requests/<str:code>/response/", inbox.response_document, name="request_inbox_response"
         ),
+        path("call-centre/", callcentre.call_centre, name="call_centre"),
     ]
 
 
@@ -43,6 +44,10 @@ REQUEST_LOG_ACTIONS = {
     "panjereh.request.extension": (_("Extend a deadline"), _("Request deadline extended")),
     "panjereh.request.answer": (_("Answer a request"), _("Request answered")),
     "panjereh.request.file": (_("Open a citizen's file"), _("Citizen's file opened")),
+    "panjereh.request.desk_intake": (
+        _("Register a walk-in request"),
+        _("Walk-in request registered at the desk"),
+    ),
 }
 
 
@@ -76,3 +81,13 @@ class HolidayViewSet(NationalModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_holidays():
     return HolidayViewSet("official_holidays")
+
+
+class CallCentreMenuItem(MenuItem):
+    def is_shown(self, request):
+        return national_screen_allowed(request, callcentre.OPERATORS)
+
+
+@hooks.register("register_admin_menu_item")
+def register_call_centre_menu_item():
+    return CallCentreMenuItem(_("Call centre"), reverse("call_centre"), icon_name="help", order=60)
