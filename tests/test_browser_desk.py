@@ -1,0 +1,90 @@
+"""Walk-in intake in a real browser: the agency's clerk registers a walk-in citizen's
+request in the admin (every missing document named at once, then the scans attached),
+and prints the citizen's receipt. Checked by axe; screenshots in var/screenshots/
+(desk-*.png)."""
+
+import re
+
+from . import test_browser as harness
+from .test_browser import (
+    SCREENSHOTS,
+    STAFF_PASSWORD,
+    _pdf,
+    _serious_violations,
+    _watch_csp,
+)
+
+# The browser harness of test_browser.py: its fixtures, and its marks.
+pytestmark = harness.pytestmark
+_database_calls_beside_playwright = harness._database_calls_beside_playwright
+catalogue = harness.catalogue
+server = harness.server
+browser = harness.browser
+
+PERSIAN = "۰۱۲۳۴۵۶۷۸۹"
+
+
+def test_the_desk_registers_a_walk_in_and_prints_the_receipt(browser, server):
+    from service_requests.models import ServiceRequest
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    staff = browser.new_context(viewport={"width": 1280, "height": 900})
+    violations = _watch_csp(staff)
+    desk = staff.new_page()
+    desk.goto(f"{server}/admin/login/")
+    desk.fill('[name="username"]', "clerk")
+    desk.fill('[name="password"]', STAFF_PASSWORD)
+    desk.locator('button[type="submit"]').first.click()
+
+    desk.goto(f"{server}/admin/desk/")
+    desk.get_by_role("link", name="ثبت ولادت").first.click()
+    assert re.search(r"/admin/desk/[0-9]+/$", desk.url), desk.url
+
+    # The citizen's details, but no scans yet: both documents are named at once.
+    desk.fill('[name="field_father_national_id"]', "0499370899")
+    desk.fill('[name="field_mother_national_id"]', "۰۰۸۴۵۷۵۹۴۸")
+    desk.fill('[name="field_mobile"]', "۰۹۱۲۱۲۳۴۵۶۷")
+    desk.fill('[name="field_child_name"]', "سارا")
+    desk.get_by_role("button", name="ثبت و چاپ رسید").click()
+    errors = desk.locator("#errors li")
+    assert errors.count() == 2
+    assert "گواهی ولادت بیمارستان" in errors.nth(0).inner_text()
+    assert _serious_violations(desk) == []
+    desk.screenshot(path=SCREENSHOTS / "desk-missing-documents.png", full_page=True)
+
+    desk.set_input_files('[name="document_hospital-birth-certificate"]', _pdf("scan-hospital"))
+    desk.set_input_files('[name="document_parents-id-cards"]', _pdf("scan-ids"))
+    desk.get_by_role("button", name="ثبت و چاپ رسید").click()
+
+    # The citizen's own receipt: the code, the promised date, the documents received.
+    assert re.search(r"/apply/[0-9]+/done/[0-9]{13}/$", desk.url), desk.url
+    code = "".join(
+        str(PERSIAN.index(ch)) if ch in PERSIAN else ch
+        for ch in desk.locator(".receipt__code").inner_text()
+        if ch != "-"
+    )
+    found = ServiceRequest.objects.get(tracking_code=code)
+    assert found.channel == "desk" and found.registered_by == "clerk"
+    facts = desk.locator(".receipt dl").inner_text()
+    assert "مهلت پاسخ" in facts and any(digit in facts for digit in PERSIAN)  # promised date
+    assert _serious_violations(desk) == []
+    desk.screenshot(path=SCREENSHOTS / "desk-receipt.png", full_page=True)
+
+    desk.evaluate("window.print = () => { window.printed = true; }")
+    desk.get_by_role("button", name="چاپ یا ذخیره به‌صورت PDF").click()
+    assert desk.evaluate("window.printed === true")
+    desk.emulate_media(media="print")
+    assert not desk.get_by_role("button", name="چاپ یا ذخیره به‌صورت PDF").is_visible()
+    assert desk.locator(".receipt__code").is_visible()
+    desk.screenshot(path=SCREENSHOTS / "desk-receipt-print.png", full_page=True)
+    printed = desk.pdf(format="A4")
+    assert printed.startswith(b"%PDF")
+    (SCREENSHOTS / "desk-receipt.pdf").write_bytes(printed)
+    desk.emulate_media(media="screen")
+
+    # Back in the inbox, the request is listed as registered at the desk.
+    desk.goto(f"{server}/admin/requests/?channel=desk")
+    assert code in desk.locator("table.listing").inner_text()
+    desk.screenshot(path=SCREENSHOTS / "desk-inbox.png", full_page=True)
+    assert violations == []
+    staff.close()
