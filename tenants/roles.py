@@ -117,6 +117,8 @@ NATIONAL_ROLES = (
             # Background jobs: see them, and retry a failed one (console.jobs).
             "procrastinate.view_procrastinatejob",
             "procrastinate.change_procrastinatejob",
+            # The call centre's audit log of look-ups (read only).
+            "service_requests.view_callcentrelookup",
         ),
     ),
     Role(

@@ -156,3 +156,18 @@ def test_agency_hosts_have_no_call_centre(calls, staff_client):
     agency = calls["request"].agency
     for roles in ((AgencyRole.REQUEST_CLERK,), (AgencyRole.ADMINISTRATOR,)):
         assert staff_client(agency, *roles).get(URL).status_code == 404
+
+
+def test_national_administrators_read_the_call_centre_log(calls, national_admin_client):
+    code = calls["request"].tracking_code
+    calls["operator"].get(URL, {"code": code})
+
+    listing = national_admin_client.get("/admin/call_centre_log/")
+
+    assert listing.status_code == 200
+    html = listing.content.decode()
+    assert code in html and "operator" in html
+    assert national_admin_client.get("/admin/call_centre_log/new/").status_code in (302, 403, 404)
+    assert CallCentreLookup.objects.count() == 1
+    # The operators themselves do not read the log.
+    assert calls["operator"].get("/admin/call_centre_log/").status_code == 302
