@@ -5,6 +5,10 @@ and prints the citizen's receipt. Checked by axe; screenshots in var/screenshots
 
 import re
 
+import pytest
+from django.db import connection
+from playwright.sync_api import expect
+
 from . import test_browser as harness
 from .test_browser import (
     SCREENSHOTS,
@@ -38,7 +42,7 @@ def test_the_desk_registers_a_walk_in_and_prints_the_receipt(browser, server):
 
     desk.goto(f"{server}/admin/desk/")
     desk.get_by_role("link", name="ثبت ولادت").first.click()
-    assert re.search(r"/admin/desk/[0-9]+/$", desk.url), desk.url
+    desk.wait_for_url(re.compile(r"/admin/desk/[0-9]+/$"))
 
     # The citizen's details, but no scans yet: both documents are named at once.
     desk.fill('[name="field_father_national_id"]', "0499370899")
@@ -47,7 +51,7 @@ def test_the_desk_registers_a_walk_in_and_prints_the_receipt(browser, server):
     desk.fill('[name="field_child_name"]', "سارا")
     desk.get_by_role("button", name="ثبت و چاپ رسید").click()
     errors = desk.locator("#errors li")
-    assert errors.count() == 2
+    expect(errors).to_have_count(2)
     assert "گواهی ولادت بیمارستان" in errors.nth(0).inner_text()
     assert _serious_violations(desk) == []
     desk.screenshot(path=SCREENSHOTS / "desk-missing-documents.png", full_page=True)
@@ -57,7 +61,7 @@ def test_the_desk_registers_a_walk_in_and_prints_the_receipt(browser, server):
     desk.get_by_role("button", name="ثبت و چاپ رسید").click()
 
     # The citizen's own receipt: the code, the promised date, the documents received.
-    assert re.search(r"/apply/[0-9]+/done/[0-9]{13}/$", desk.url), desk.url
+    desk.wait_for_url(re.compile(r"/apply/[0-9]+/done/[0-9]{13}/$"))
     code = "".join(
         str(PERSIAN.index(ch)) if ch in PERSIAN else ch
         for ch in desk.locator(".receipt__code").inner_text()
@@ -88,3 +92,69 @@ def test_the_desk_registers_a_walk_in_and_prints_the_receipt(browser, server):
     desk.screenshot(path=SCREENSHOTS / "desk-inbox.png", full_page=True)
     assert violations == []
     staff.close()
+
+
+OPERATOR = "call-centre-operator"
+
+
+@pytest.fixture(scope="module")
+def operator(catalogue, django_db_blocker):
+    """A call-centre operator of the national portal (committed for the server); removed
+    afterwards with the log of their look-ups."""
+    from django.contrib.auth import get_user_model
+
+    from service_requests.models import CallCentreLookup
+    from tenants.constants import NationalRole
+    from tenants.services import create_user_in_schema
+
+    with django_db_blocker.unblock():
+        create_user_in_schema(
+            "public",
+            username=OPERATOR,
+            password=STAFF_PASSWORD,
+            roles=[NationalRole.CALL_CENTRE_OPERATOR],
+        )
+        yield OPERATOR
+        connection.set_schema_to_public()
+        CallCentreLookup.objects.filter(operator=OPERATOR).delete()
+        get_user_model().objects.filter(username=OPERATOR).delete()
+
+
+def test_the_call_centre_catches_a_misheard_digit_and_answers_the_owner(browser, server, operator):
+    from service_requests import tracking
+    from service_requests.models import ServiceRequest
+
+    found = ServiceRequest.objects.filter(channel="desk").order_by("-pk").first()
+    assert found is not None  # registered by the test above
+    portal = server.replace(f"//{server.split('//')[1].split('.')[0]}.", "//", 1)
+    code = found.tracking_code
+    heard = code[:6] + str((int(code[6]) + 5) % 10) + code[7:]
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    violations = _watch_csp(context)
+    screen = context.new_page()
+    screen.goto(f"{portal}/admin/login/")
+    screen.fill('[name="username"]', OPERATOR)
+    screen.fill('[name="password"]', STAFF_PASSWORD)
+    screen.locator('button[type="submit"]').first.click()
+    screen.goto(f"{portal}/admin/call-centre/")
+    screen.fill('[name="code"]', heard.translate(str.maketrans("0123456789", PERSIAN)))
+    screen.get_by_role("button", name="جست‌وجو").click()
+    expect(screen.locator("#cc-error")).to_be_visible()
+    alert = screen.locator("#cc-error").inner_text()
+    assert "رقم کنترل" in alert
+    shown = tracking.display(code).translate(str.maketrans("0123456789", PERSIAN))
+    assert shown in alert
+    assert _serious_violations(screen) == []
+    screen.screenshot(path=SCREENSHOTS / "call-centre-misheard.png", full_page=True)
+
+    screen.get_by_role("link", name=shown).click()
+    expect(screen.locator("#cc-status")).to_be_visible()
+    assert found.service_title in screen.locator("#cc-status + dl").inner_text()
+    screen.fill('[name="national_id"]', "۰۴۹۹۳۷۰۸۹۹")
+    screen.get_by_role("button", name="بررسی پاسخ").click()
+    expect(screen.locator("#cc-next")).to_be_visible()
+    assert _serious_violations(screen) == []
+    screen.screenshot(path=SCREENSHOTS / "call-centre-next-step.png", full_page=True)
+    assert violations == []
+    context.close()
