@@ -4,8 +4,8 @@ misheard digit, tells the public status, and the next step once the caller prove
 import pytest
 from django.utils import translation
 
+from service_requests import callcentre, tracking
 from service_requests import services as request_services
-from service_requests import tracking
 from service_requests.callcentre import ANSWERS_PER_REQUEST, one_slip_away
 from service_requests.constants import RequestStatus
 from service_requests.models import CallCentreLookup, ServiceRequest
@@ -171,3 +171,16 @@ def test_national_administrators_read_the_call_centre_log(calls, national_admin_
     assert CallCentreLookup.objects.count() == 1
     # The operators themselves do not read the log.
     assert calls["operator"].get("/admin/call_centre_log/").status_code == 302
+
+
+def test_an_operators_look_ups_are_limited(calls, monkeypatch):
+    monkeypatch.setattr(callcentre, "LOOKUPS_PER_OPERATOR", 2)
+    code = calls["request"].tracking_code
+    for _ in range(2):
+        assert calls["operator"].get(URL, {"code": code}).status_code == 200
+
+    refused = calls["operator"].get(URL, {"code": _misheard(code)})
+
+    assert refused.status_code == 429
+    assert _shown(code) not in refused.content.decode()  # no suggestions past the limit
+    assert CallCentreLookup.objects.filter(outcome="limited").count() == 1

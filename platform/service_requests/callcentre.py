@@ -31,6 +31,8 @@ OPERATORS = (NationalRole.CALL_CENTRE_OPERATOR,)
 ANSWERS_PER_OPERATOR = 20
 ANSWERS_PER_REQUEST = 3
 ANSWER_WINDOW_SECONDS = 3600
+# Look-ups (each may list existing codes) per operator in the same window.
+LOOKUPS_PER_OPERATOR = 300
 
 
 def one_slip_away(code: str) -> list[str]:
@@ -138,7 +140,16 @@ def call_centre(request):
     status = 200
     if typed:
         code = tracking.normalise(typed)
-        if len(code) != tracking.LENGTH:
+        if limits.too_many(
+            "call-centre-lookups",
+            str(request.user.pk),
+            limit=LOOKUPS_PER_OPERATOR,
+            window_seconds=ANSWER_WINDOW_SECONDS,
+        ):
+            _record(request, code, LookupOutcome.LIMITED)
+            context["error"] = _("Too many look-ups by you this hour; try again later.")
+            status = 429
+        elif len(code) != tracking.LENGTH:
             context["error"] = _(
                 "A tracking code has 13 digits; %(count)s were heard. Ask the caller to read it again."
             ) % {"count": fa_digits(len(code))}
