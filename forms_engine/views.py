@@ -58,7 +58,7 @@ def apply(request, page):
         oversized=oversized_uploads(request),
     )
     if not form.is_valid():
-        _keep_valid_documents(request, form, token, kept)
+        keep_valid_documents(request, form, token, kept)
         form.kept_slots = set(kept)
         data = request.POST.copy()
         data["submission_token"] = str(token)
@@ -70,6 +70,21 @@ def apply(request, page):
             status=400,
         )
 
+    uploads = uploads_of(form, kept)
+    submitted, _created = request_services.submit_request(
+        agency=request.tenant,
+        service=page,
+        submission_token=token,
+        data=form.answers(),
+        uploads=uploads,
+        national_id=form.first_of("national_id"),
+        mobile=form.first_of("mobile"),
+    )
+    return redirect("request_receipt", page_id=page.pk, code=submitted.tracking_code)
+
+
+def uploads_of(form, kept: dict) -> list:
+    """The documents of a valid form: each slot's fresh upload, or the one kept earlier."""
     uploads = []
     for document in form.documents:
         fresh = form.cleaned_data.get(f"document_{document.slug}")
@@ -96,19 +111,10 @@ def apply(request, page):
                     sha256=pending.sha256,
                 )
             )
-    submitted, _created = request_services.submit_request(
-        agency=request.tenant,
-        service=page,
-        submission_token=token,
-        data=form.answers(),
-        uploads=uploads,
-        national_id=form.first_of("national_id"),
-        mobile=form.first_of("mobile"),
-    )
-    return redirect("request_receipt", page_id=page.pk, code=submitted.tracking_code)
+    return uploads
 
 
-def _keep_valid_documents(request, form, token, kept: dict) -> None:
+def keep_valid_documents(request, form, token, kept: dict) -> None:
     """Keep every document that passed its checks, so it need not be uploaded again; one this
     client may not keep (too many kept already) or that cannot be written is asked for again."""
     client = client_address(request)

@@ -111,3 +111,5 @@ class NationalRole(models.TextChoices):
 
     ADMINISTRATOR = "مدیر ملی", _("National administrator")
     PROVINCIAL_SUPERVISOR = "ناظر استانی", _("Provincial supervisor")
+    # Reads a request's status to a caller, and its next step once they prove ownership.
+    CALL_CENTRE_OPERATOR = "اپراتور مرکز تماس", _("Call-centre operator")

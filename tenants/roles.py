@@ -129,12 +129,15 @@ NATIONAL_ROLES = (
             # Background jobs: see them, and retry a failed one (console.jobs).
             "procrastinate.view_procrastinatejob",
             "procrastinate.change_procrastinatejob",
+            # The call centre's audit log of look-ups (read only).
+            "service_requests.view_callcentrelookup",
         ),
     ),
     Role(
         NationalRole.PROVINCIAL_SUPERVISOR,
         permissions=(ACCESS_ADMIN, "tenants.view_agency"),
     ),
+    Role(NationalRole.CALL_CENTRE_OPERATOR, permissions=(ACCESS_ADMIN,)),
 )
 
 # Wagtail's own starter groups: replaced by ours in every agency.

@@ -73,3 +73,21 @@ class ProofSubject(models.TextChoices):
 
     REQUEST = "request", _("Request")
     COMPLAINT = "complaint", _("Complaint")
+
+
+class Channel(models.TextChoices):
+    """How a request came in: the citizen's own online form, or registered at the desk."""
+
+    ONLINE = "online", _("Online")
+    DESK = "desk", _("At the desk")
+
+
+class LookupOutcome(models.TextChoices):
+    """What one call-centre look-up came to (``CallCentreLookup``)."""
+
+    FOUND = "found", _("Found")
+    MISHEARD = "misheard", _("Check digit failed")
+    NOT_FOUND = "not_found", _("No such request")
+    ANSWERED = "answered", _("Owner question answered")
+    WRONG_ANSWER = "wrong_answer", _("Wrong answer to the owner question")
+    LIMITED = "limited", _("Refused: too many tries")

@@ -12,7 +12,7 @@ from persian.dates import fa_digits
 from persian.digits import ASCII_DIGITS, to_ascii_digits
 from persian.fields import DigitsIntegerField, JalaliDateField
 
-from .constants import MAX_EXTENSION_DAYS, RequestStatus
+from .constants import MAX_EXTENSION_DAYS, Channel, RequestStatus
 from .services import Upload
 from .uploads import (
     ACCEPTED_KINDS,
@@ -253,6 +253,9 @@ class InboxFilters(forms.Form):
         choices=[("", _("All")), *RequestStatus.choices],
     )
     service = forms.ChoiceField(label=_("Service"), required=False)
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("All")), *Channel.choices]
+    )
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
     submitted_from = JalaliDateField(
         label=_("Submitted from"),

@@ -71,6 +71,8 @@ def inbox(request):
             rows = rows.filter(status=data["status"])
         if data["service"]:
             rows = rows.filter(service_slug=data["service"])
+        if data["channel"]:
+            rows = rows.filter(channel=data["channel"])
         if data["overdue"]:
             rows = rows.filter(status__in=OPEN_STATUSES, promised_on__lt=today)
         if data["submitted_from"]:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Agency
 
-from .constants import ChangeKind, ProofSubject, RequestStatus, Sender
+from .constants import ChangeKind, Channel, LookupOutcome, ProofSubject, RequestStatus, Sender
 from .storage import private_storage_for_fields
 
 
@@ -43,6 +43,9 @@ class ServiceRequest(models.Model):
     data = models.JSONField(default=dict)
     national_id = models.CharField(max_length=10, blank=True)
     mobile = models.CharField(max_length=11, blank=True)
+    # Online, or registered at the desk on the citizen's behalf (by registered_by).
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.ONLINE)
+    registered_by = models.CharField(max_length=150, blank=True)
     submitted_at = models.DateTimeField()
     promised_on = models.DateField()
     # While the request waits for the citizen (incomplete) its clock is paused.
@@ -219,3 +222,25 @@ class OwnershipCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_kind} {self.subject_id}: {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class CallCentreLookup(models.Model):
+    """The audit log of the call centre: every code an operator looked up, and how it went."""
+
+    operator_id = models.BigIntegerField(help_text="the operator's user id (public schema)")
+    operator = models.CharField(max_length=150, help_text="the operator's user name")
+    code = models.CharField(max_length=40, help_text="the digits as typed (normalised)")
+    request = models.ForeignKey(
+        ServiceRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(max_length=16, choices=LookupOutcome.choices)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["operator_id", "at"], name="call_centre_operator")]
+        verbose_name = _("call-centre look-up")
+        verbose_name_plural = _("call-centre look-ups")
+
+    def __str__(self) -> str:
+        return f"{self.operator}: {self.code} ({self.outcome})"

@@ -26,6 +26,7 @@ from .constants import (
     OPEN_STATUSES,
     TRANSITIONS,
     ChangeKind,
+    Channel,
     RequestStatus,
     Sender,
 )
@@ -80,8 +81,13 @@ def submit_request(
     uploads: list[Upload],
     national_id: str = "",
     mobile: str = "",
+    channel: str = Channel.ONLINE,
+    registered_by: str = "",
 ) -> tuple[ServiceRequest, bool]:
-    """Create the request (or return the one this token already created). Returns (request, created)."""
+    """Create the request (or return the one this token already created). Returns (request, created).
+
+    A walk-in citizen's request comes the same way, with ``channel`` desk and
+    ``registered_by`` the staff member's user name (who is also the first step's actor)."""
     # A repeated token (double click, retry) meets the unique constraint below and
     # returns the request it already made; no look-up before, as nearly all are new.
 
@@ -104,6 +110,8 @@ def submit_request(
             data=data,
             national_id=national_id,
             mobile=mobile,
+            channel=channel,
+            registered_by=registered_by,
             submitted_at=now,
             promised_on=promised_date(timezone.localdate(now), service.duration_days or 0),
         )
@@ -123,7 +131,7 @@ def submit_request(
             request=request,
             from_status="",
             to_status=RequestStatus.SUBMITTED,
-            actor="citizen",
+            actor=registered_by or "citizen",
             at=now,
         )
         _forget_pending_uploads(PendingUpload.objects.filter(agency=agency, token=submission_token))

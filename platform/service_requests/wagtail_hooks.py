@@ -2,13 +2,15 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
-from tenants.guards import agency_screen_allowed
+from tenants.guards import agency_screen_allowed, national_screen_allowed
 from tenants.roles import HANDLE_REQUESTS
 from tenants.viewsets import NationalModelViewSet
 
-from . import inbox
-from .models import Holiday
+from . import callcentre, inbox
+from .models import CallCentreLookup, Holiday
 
 
 @hooks.register("register_admin_urls")
@@ -32,6 +34,7 @@ def register_inbox_urls():
         path(
             "requests/<str:code>/response/", inbox.response_document, name="request_inbox_response"
         ),
+        path("call-centre/", callcentre.call_centre, name="call_centre"),
     ]
 
 
@@ -43,6 +46,10 @@ REQUEST_LOG_ACTIONS = {
     "panjereh.request.extension": (_("Extend a deadline"), _("Request deadline extended")),
     "panjereh.request.answer": (_("Answer a request"), _("Request answered")),
     "panjereh.request.file": (_("Open a citizen's file"), _("Citizen's file opened")),
+    "panjereh.request.desk_intake": (
+        _("Register a walk-in request"),
+        _("Walk-in request registered at the desk"),
+    ),
 }
 
 
@@ -76,3 +83,43 @@ class HolidayViewSet(NationalModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_holidays():
     return HolidayViewSet("official_holidays")
+
+
+class CallCentreMenuItem(MenuItem):
+    def is_shown(self, request):
+        return national_screen_allowed(request, callcentre.OPERATORS)
+
+
+@hooks.register("register_admin_menu_item")
+def register_call_centre_menu_item():
+    return CallCentreMenuItem(_("Call centre"), reverse("call_centre"), icon_name="help", order=60)
+
+
+class LookupLogPolicy(ModelPermissionPolicy):
+    """The call centre's audit log is written by the screen only: administrators read it."""
+
+    def user_has_permission(self, user, action):
+        return action not in {"add", "change", "delete"} and super().user_has_permission(
+            user, action
+        )
+
+
+register_permission_policy(CallCentreLookup, LookupLogPolicy(CallCentreLookup))
+
+
+class CallCentreLookupViewSet(NationalModelViewSet):
+    """Who looked up which code at the call centre, and how it went."""
+
+    model = CallCentreLookup
+    icon = "list-ul"
+    menu_label = _("Call-centre log")
+    menu_order = 190
+    form_fields = ["outcome"]
+    list_display = ["at", "operator", "code", "outcome"]
+    list_filter = ["outcome"]
+    search_fields = ["operator", "code"]
+
+
+@hooks.register("register_admin_viewset")
+def register_call_centre_log():
+    return CallCentreLookupViewSet("call_centre_log")
