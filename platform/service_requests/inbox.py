@@ -20,7 +20,7 @@ from persian.digits import parse_whole_number
 from tenants.guards import check_agency
 from tenants.roles import HANDLE_REQUESTS
 
-from . import files, services
+from . import files, panels, services
 from .constants import OPEN_STATUSES, TRANSITIONS, RequestStatus
 from .forms import (
     ATTACHMENT_LIMITS,
@@ -148,14 +148,16 @@ def _detail_context(found, **forms):
 
 def detail(request, code):
     found = _own_request(request, code)
-    return render(request, "service_requests/detail.html", _detail_context(found))
+    context = _detail_context(found)
+    context["staff_panels"] = panels.render_staff_panels(request, found)
+    return render(request, "service_requests/detail.html", context)
 
 
 def _redisplay(request, found, **forms):
     messages.error(request, _("Please correct the errors below."))
-    return render(
-        request, "service_requests/detail.html", _detail_context(found, **forms), status=400
-    )
+    context = _detail_context(found, **forms)
+    context["staff_panels"] = panels.render_staff_panels(request, found)
+    return render(request, "service_requests/detail.html", context, status=400)
 
 
 def _audit(request, found, action: str, **data) -> None:

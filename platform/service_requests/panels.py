@@ -7,6 +7,8 @@ and shows the HTML each returns (empty for nothing).
 """
 
 _PANELS: dict[str, object] = {}
+# The same for the staff's request page in the agency's admin: ``panel(http_request, found)``.
+_STAFF_PANELS: dict[str, object] = {}
 
 
 def register(panel):
@@ -17,3 +19,13 @@ def register(panel):
 
 def render_panels(http_request, found, *, owner: bool) -> list[str]:
     return [html for panel in _PANELS.values() if (html := panel(http_request, found, owner=owner))]
+
+
+def register_staff(panel):
+    """Add ``panel(http_request, found) -> str`` to the staff's request page (once)."""
+    _STAFF_PANELS[f"{panel.__module__}.{panel.__qualname__}"] = panel
+    return panel
+
+
+def render_staff_panels(http_request, found) -> list[str]:
+    return [html for panel in _STAFF_PANELS.values() if (html := panel(http_request, found))]
