@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("verify/", request_views.verify, name="verify"),
     path("verify/<str:code>/", request_views.verify, name="verify_code"),
     path("", include("complaints.urls")),
+    path("", include("payments.urls")),
     path("", include("portal.urls")),
     prefix_default_language=False,
 )
