@@ -17,6 +17,7 @@ from payments.tasks import reconcile_payments
 from persian.dates import fa_digits, rials
 from service_requests import services as request_services
 from service_requests.models import ServiceRequest
+from tenants.constants import AgencyRole
 
 from .conftest import prove_ownership
 
@@ -246,12 +247,15 @@ def test_the_agencys_clerk_marks_the_fees_paid_at_the_desk(paid_service):
     assert Payment.objects.count() == 1
 
 
-def test_another_agencys_clerk_cannot_mark_the_fees_paid(paid_service):
+def test_another_agencys_clerk_cannot_mark_the_fees_paid(paid_service, staff_client):
     found = paid_service["request"]
+    editor = staff_client(found.agency, AgencyRole.EDITOR)
 
     refused = paid_service["b"].post(f"/admin/requests/{found.tracking_code}/fees-paid/")
+    not_a_clerk = editor.post(f"/admin/requests/{found.tracking_code}/fees-paid/")
 
     assert refused.status_code == 404
+    assert (not_a_clerk.status_code, not_a_clerk.url) == (302, "/admin/")  # Wagtail: no access
     assert not Payment.objects.exists()
     assert "هزینه" not in paid_service["b"].get("/admin/requests/").content.decode()
 
