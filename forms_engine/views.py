@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from catalog_pages.models import ServicePage
+from payments import selectors as payment_selectors
 from service_requests import services as request_services
 from service_requests import tracking
 from service_requests.models import PendingUpload, ServiceRequest
@@ -183,5 +184,12 @@ def receipt(request, page_id, code):
     return TemplateResponse(
         request,
         "forms_engine/receipt.html",
-        {"page": page, "submitted": submitted, "documents": submitted.documents.all()},
+        {
+            "page": page,
+            "submitted": submitted,
+            "documents": submitted.documents.all(),
+            "fees": (fees := payment_selectors.lines_of(page)),
+            "fees_total": payment_selectors.total_of(fees),
+            "fees_paid": fees and payment_selectors.paid_payment(submitted) is not None,
+        },
     )

@@ -148,7 +148,7 @@ def cancel(request, code):
 # --- The agency's admin: each desk's day queue ------------------------------------------------
 
 
-def staff_panel(found) -> str:
+def staff_panel(http_request, found) -> str:
     """On the request's staff page: its appointment, and a link to offer it a time."""
     if found.status not in services.OPEN_STATUSES or not selectors.needs_in_person_visit(found):
         return ""
@@ -164,6 +164,7 @@ def staff_panel(found) -> str:
             + "?"
             + urlencode({"code": found.tracking_code}),
         },
+        request=http_request,
     )
 
 

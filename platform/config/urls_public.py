@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("verify/<str:code>/", request_views.verify, name="verify_code"),
     path("", include("complaints.urls")),
     path("", include("appointments.urls")),
+    path("", include("payments.urls")),
     path("", include("portal.urls")),
     prefix_default_language=False,
 )

@@ -145,20 +145,21 @@ def _detail_context(found, **forms):
         "can_answer": RequestStatus.ANSWERED in TRANSITIONS[found.status],
         "can_extend": found.extended_at is None and found.status in OPEN_STATUSES,
         "overdue": found.status in OPEN_STATUSES and found.promised_on < timezone.localdate(),
-        "staff_panels": panels.render_staff_panels(found),
     }
 
 
 def detail(request, code):
     found = _own_request(request, code)
-    return render(request, "service_requests/detail.html", _detail_context(found))
+    context = _detail_context(found)
+    context["staff_panels"] = panels.render_staff_panels(request, found)
+    return render(request, "service_requests/detail.html", context)
 
 
 def _redisplay(request, found, **forms):
     messages.error(request, _("Please correct the errors below."))
-    return render(
-        request, "service_requests/detail.html", _detail_context(found, **forms), status=400
-    )
+    context = _detail_context(found, **forms)
+    context["staff_panels"] = panels.render_staff_panels(request, found)
+    return render(request, "service_requests/detail.html", context, status=400)
 
 
 def _audit(request, found, action: str, **data) -> None:

@@ -19,15 +19,15 @@ def render_panels(http_request, found, *, owner: bool) -> list[str]:
     return [html for panel in _PANELS.values() if (html := panel(http_request, found, owner=owner))]
 
 
-# Panels of the request's staff page (the agency's admin): ``panel(found) -> str``.
+# Panels of the request's staff page (the agency's admin): ``panel(http_request, found) -> str``.
 _STAFF_PANELS: dict[str, object] = {}
 
 
 def register_staff(panel):
-    """Add ``panel(found) -> str`` to the request's staff page (once)."""
+    """Add ``panel(http_request, found) -> str`` to the staff's request page (once)."""
     _STAFF_PANELS[f"{panel.__module__}.{panel.__qualname__}"] = panel
     return panel
 
 
-def render_staff_panels(found) -> list[str]:
-    return [html for panel in _STAFF_PANELS.values() if (html := panel(found))]
+def render_staff_panels(http_request, found) -> list[str]:
+    return [html for panel in _STAFF_PANELS.values() if (html := panel(http_request, found))]

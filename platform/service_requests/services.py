@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from tenants.models import Agency
 
-from . import notices, signals, tracking
+from . import acceptance, notices, signals, tracking
 from .constants import (
     CITIZEN_ANSWER,
     MAX_EXTENSION_DAYS,
@@ -315,6 +315,8 @@ def change_status(
         and not ResponseDocument.objects.filter(request=locked).exists()
     ):
         raise TransitionError(_("Attach the response document to answer the request."))
+    if to_status == RequestStatus.ACCEPTED and (reason := acceptance.refusal(locked)):
+        raise TransitionError(reason)
     change = _record(locked, to_status, actor=actor, note=note)
     _sync(request, locked)
     return change

@@ -78,6 +78,8 @@ SHARED_APPS = [
     "surveys",
     # Appointments at the agencies' desks (public schema).
     "appointments",
+    # Paying a request's fees online, through a Shaparak-like gateway (public schema).
+    "payments",
     "forms_engine",
     # Background jobs: procrastinate's tables in the public schema (tenants.jobs).
     "procrastinate.contrib.django",
@@ -246,6 +248,7 @@ PROCRASTINATE_IMPORT_PATHS = [
     "notifications.tasks",
     "complaints.tasks",
     "appointments.tasks",
+    "payments.tasks",
 ]
 # Booking systems a desk may use, by name (appointments.providers): the built-in one, and
 # any agency's own queue system plugged in with the same interface.
@@ -364,6 +367,14 @@ OWNERSHIP_CODES_PER_CLIENT_HOUR = env_int("OWNERSHIP_CODES_PER_CLIENT_HOUR", 10)
 OWNERSHIP_CODE_FAILURES_PER_CLIENT_HOUR = env_int("OWNERSHIP_CODE_FAILURES_PER_CLIENT_HOUR", 20)
 # The satisfaction survey's link (SMS) works this many days after the request was closed.
 SURVEY_LINK_DAYS = env_int("SURVEY_LINK_DAYS", 30)
+
+# --- Payments: the gateway (a dotted path), and when pending payments are reconciled ------
+PAYMENT_GATEWAY = env_str("PAYMENT_GATEWAY", "payments.gateways.SandboxGateway")
+# A payment sent to the gateway and not called back for this long is asked about...
+PAYMENT_RECONCILE_AFTER_MINUTES = env_int("PAYMENT_RECONCILE_AFTER_MINUTES", 15)
+# ... and given up (failed) once the gateway still has no answer after this long.
+PAYMENT_EXPIRE_MINUTES = env_int("PAYMENT_EXPIRE_MINUTES", 120)
+PAYMENT_RECONCILE_CRON = "*/5 * * * *"
 
 # --- Uploads: how much a client may send, and keep while it corrects a form ----------------
 # A body larger than this is refused (413) before it is read, and cut off should it grow
