@@ -138,9 +138,18 @@ def test_fifty_bookings_at_once_for_a_slot_of_three_give_exactly_three(db):
     finally:
 
         def clean():
+            from django.db import connection
+
             Appointment.objects.filter(desk=desk).delete()
             Slot.objects.filter(desk=desk).delete()
-            SmsMessage.objects.filter(request__agency=agency).delete()
+            texts = SmsMessage.objects.filter(request__agency=agency)
+            with connection.cursor() as cursor:  # the confirmations' send jobs, committed too
+                cursor.execute(
+                    "DELETE FROM procrastinate_jobs WHERE task_name = 'notifications.tasks.send_sms'"
+                    " AND (args->>'message_id')::bigint = ANY(%s)",
+                    [list(texts.values_list("pk", flat=True))],
+                )
+            texts.delete()
             ServiceRequest.objects.filter(agency=agency).delete()
             Desk.objects.filter(pk=desk.pk).delete()
             Agency.objects.filter(pk=agency.pk).delete()
