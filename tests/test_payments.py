@@ -206,23 +206,36 @@ def test_an_unknown_order_is_refused_with_a_clear_page(db):
 
 def test_a_callback_that_never_comes_is_reconciled_by_the_periodic_job(paid_service, settings):
     found, citizen = paid_service["request"], _citizen()
-    _decide(citizen, _to_gateway(citizen, found), "approve")  # the citizen's phone dies here
-    abandoned = _to_gateway(_citizen(), found)  # a second try never decided at the gateway
-    assert Payment.objects.filter(status="redirected").count() == 2
+    gateway_page = _to_gateway(citizen, found)
+    _decide(citizen, gateway_page, "approve")  # the citizen's phone dies here
+    # Trying again from another phone resumes that payment: it cannot be paid twice.
+    assert _to_gateway(_citizen(), found) == gateway_page
+    assert Payment.objects.filter(status="redirected").count() == 1
 
     assert reconcile_payments(schema="public", timestamp=0) == {}  # too recent to ask
     Payment.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=20))
-    assert reconcile_payments(schema="public", timestamp=0) == {"paid": 1, "redirected": 1}
-    assert Payment.objects.filter(status="paid").count() == 1
+    assert reconcile_payments(schema="public", timestamp=0) == {"paid": 1}
+    assert Payment.objects.get().status == "paid"
     assert PaymentEvent.objects.filter(kind="verified").count() == 1
+    _accept(paid_service["a"], found)
+    assert ServiceRequest.objects.get(pk=found.pk).status == "accepted"
 
-    Payment.objects.filter(status="redirected").update(
+
+def test_a_payment_never_decided_at_the_gateway_expires_and_a_new_one_can_start(
+    paid_service, settings
+):
+    found, citizen = paid_service["request"], _citizen()
+    abandoned = _to_gateway(citizen, found)  # never decided at the gateway
+
+    Payment.objects.update(
         created_at=timezone.now() - datetime.timedelta(minutes=settings.PAYMENT_EXPIRE_MINUTES + 1)
     )
     assert reconcile_payments(schema="public", timestamp=0) == {"failed": 1}
     assert "approve" in _citizen().get(abandoned).content.decode()  # the gateway never heard back
-    _accept(paid_service["a"], found)
-    assert ServiceRequest.objects.get(pk=found.pk).status == "accepted"
+    fresh = _to_gateway(citizen, found)
+    assert fresh != abandoned
+    citizen.get(_decide(citizen, fresh, "approve"))
+    assert sorted(Payment.objects.values_list("status", flat=True)) == ["failed", "paid"]
 
 
 def test_the_agencys_clerk_marks_the_fees_paid_at_the_desk(paid_service):
@@ -290,3 +303,18 @@ def test_a_free_request_has_nothing_to_pay(paid_service):
     assert "این درخواست هزینه‌ای برای پرداخت برخط ندارد." in page.content.decode()
     assert _citizen().get("/pay/0000000000000/").status_code == 404
     assert not Payment.objects.exists()
+
+
+def test_pressing_pay_again_resumes_the_payment_at_the_gateway_so_fees_are_paid_once(
+    paid_service,
+):
+    found, citizen = paid_service["request"], _citizen()
+
+    first = _to_gateway(citizen, found)
+    second = _to_gateway(_citizen(), found)  # another tab, or the back button
+
+    assert second == first and Payment.objects.count() == 1
+    citizen.get(_decide(citizen, first, "approve"))
+    assert list(Payment.objects.values_list("status", flat=True)) == ["paid"]
+    again = citizen.post(f"/pay/{found.tracking_code}/")
+    assert again.status_code == 409 and "پرداخت شده" in again.content.decode()

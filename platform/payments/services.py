@@ -46,7 +46,20 @@ def start_payment(found) -> Payment:
     ``gateways.gateway().redirect_url(payment.token)``."""
     gateway = gateways.gateway()
     with transaction.atomic():
+        # One payment started at a time per request: a second tab, a double click or a
+        # "back" to the pay page resumes the payment already at the gateway, so the fees
+        # can never be paid twice.
+        type(found).objects.select_for_update().filter(pk=found.pk).first()
         lines = _owed(found)
+        pending = Payment.objects.filter(request=found, status__in=PENDING_STATUSES).order_by("-pk")
+        resumed = pending.filter(status=PaymentStatus.REDIRECTED).exclude(token="").first()
+        if resumed is not None:
+            _event(resumed, EventKind.REDIRECTED, token=resumed.token, resumed=True)
+            return resumed
+        if pending.exists():  # being registered with the gateway right now
+            raise PaymentRefused(
+                _("A payment of these fees is being started. Please try again in a moment.")
+            )
         payment = Payment.objects.create(
             request=found,
             agency_id=found.agency_id,
