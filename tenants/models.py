@@ -156,3 +156,28 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.hits}"
+
+
+class SupervisedProvince(models.Model):
+    """A province a provincial supervisor (a public-schema user) supervises.
+
+    A supervisor sees only agencies, units and requests of their provinces
+    (:func:`tenants.selectors.visible_provinces`)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("supervisor"),
+        on_delete=models.CASCADE,
+        related_name="supervised_provinces",
+    )
+    province = models.CharField(_("province"), max_length=32, choices=Province.choices)
+
+    class Meta:
+        verbose_name = _("supervised province")
+        verbose_name_plural = _("supervised provinces")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "province"], name="one_row_per_province")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_province_display()}"

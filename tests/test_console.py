@@ -90,3 +90,29 @@ def test_console_does_not_exist_on_an_agency_site(onboard, client_for):
         assert client.login(username="boss", password=PASSWORD)
 
     assert client.get("/admin/agencies/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_provincial_supervisor_sees_only_the_agencies_of_their_provinces(onboard):
+    from tenants.constants import NationalRole
+    from tenants.models import SupervisedProvince
+    from tenants.selectors import agencies_visible_to, visible_provinces
+    from tenants.services import create_user_in_schema
+
+    onboard(slug="fars-health", province="fars")
+    onboard(slug="qom-health", province="qom")
+    onboard(slug="national-office")
+    supervisor = create_user_in_schema(
+        "public", username="fars", password=PASSWORD, roles=[NationalRole.PROVINCIAL_SUPERVISOR]
+    )
+    admin = create_user_in_schema(
+        "public", username="admin", password=PASSWORD, roles=[NationalRole.ADMINISTRATOR]
+    )
+    assert not agencies_visible_to(supervisor).exists()  # no province assigned: nothing
+
+    SupervisedProvince.objects.create(user=supervisor, province="fars")
+
+    assert visible_provinces(supervisor) == {"fars"}
+    assert [a.slug for a in agencies_visible_to(supervisor)] == ["fars-health"]
+    assert visible_provinces(admin) is None
+    assert agencies_visible_to(admin).count() == 3

@@ -34,6 +34,11 @@ class ServiceRequest(models.Model):
     service_slug = models.SlugField(max_length=80)
     service_title = models.CharField(max_length=255)
     level = models.CharField(max_length=8)
+    # The unit (HQ or field office, a row of the agency's schema) that handles the request,
+    # and its province (else the agency's): reports split HQ from field and by province.
+    unit_id = models.BigIntegerField(null=True, blank=True)
+    unit_name = models.CharField(max_length=255, blank=True)
+    province = models.CharField(max_length=32, blank=True)
     sequence = models.BigIntegerField(unique=True)
     tracking_code = models.CharField(max_length=13, unique=True)
     submission_token = models.UUIDField(unique=True)

@@ -104,6 +104,7 @@ def submit_request(
             service_slug=service.slug,
             service_title=service.title,
             level=service.level,
+            province=agency.province,
             sequence=sequence,
             tracking_code=code,
             submission_token=submission_token,

@@ -80,6 +80,12 @@ SHARED_APPS = [
     "appointments",
     # Paying a request's fees online, through a Shaparak-like gateway (public schema).
     "payments",
+    # Management reports over the shared request backend (public schema).
+    "reports",
+    # The evaluation's ten indices, self-assessments and field inspections (public schema).
+    "evaluation",
+    # Information-package compliance and the registry worksheets (public schema).
+    "compliance",
     "forms_engine",
     # Background jobs: procrastinate's tables in the public schema (tenants.jobs).
     "procrastinate.contrib.django",
