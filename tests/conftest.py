@@ -20,6 +20,8 @@ from tenants import services
 from tenants.constants import AgencyRole, NationalRole
 from tenants.services import create_user_in_schema
 
+from .committed import worlds
+
 SAMPLE = (
     Path(__file__).resolve().parents[1] / "catalog_pages" / "catalog_format" / "sample-agency.json"
 )
@@ -98,24 +100,19 @@ def client_for():
     return _client
 
 
-@pytest.fixture
-def agency_client(db, client_for, tmp_path, settings):
-    """The sample agency (civil registration) imported; a client on its site."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    private_storage._wrapped = empty  # re-read PRIVATE_MEDIA_ROOT
-    import_catalogue(SAMPLE.read_bytes())
-    yield client_for("civil-registration.localhost")
-    private_storage._wrapped = empty
+@worlds.register("sample")
+def _sample_world(agencies):
+    agency = import_catalogue(SAMPLE.read_bytes()).agency
+    agencies.append(agency)
+    return agency
 
 
-@pytest.fixture
-def setting(db, onboard, tmp_path, settings, client_for):
-    """A request submitted to the sample agency (civil registration, "a"), and logged-in
-    staff clients of that agency and of another one ("b")."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    private_storage._wrapped = empty
-    a = import_catalogue(SAMPLE.read_bytes()).agency
-    b = onboard(slug="other-agency").agency
+@worlds.register("sample and another agency")
+def _two_agencies_world(agencies):
+    a = _sample_world(agencies)
+    number = next(_numbers)
+    b = services.onboard_agency(slug="other-agency", name_fa=f"سازمان آزمایشی {number}").agency
+    agencies.append(b)
     for agency in (a, b):
         create_user_in_schema(
             agency.schema_name,
@@ -123,6 +120,63 @@ def setting(db, onboard, tmp_path, settings, client_for):
             password=PASSWORD,
             roles=[AgencyRole.REQUEST_CLERK],
         )
+    return a, b
+
+
+# Which committed world (tests/committed.py) a fixture stands on.
+_WORLD_OF_FIXTURE = {"setting": "sample and another agency", "agency_client": "sample"}
+
+
+def _world_of(names) -> str | None:
+    return next((w for f, w in _WORLD_OF_FIXTURE.items() if f in names), None)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Within each module, the tests standing on one world run one after another, so each
+    world is built once per module at most (the modules keep their order)."""
+    keys = [(getattr(item, "module", None), _world_of(item.fixturenames)) for item in items]
+    first_seen: dict = {}
+    for index, (module, world) in enumerate(keys):
+        first_seen.setdefault((module, None), index)  # the module's own start
+        first_seen.setdefault((module, world), index)
+    order = sorted(
+        range(len(items)),
+        key=lambda i: (first_seen[keys[i][0], None], first_seen[keys[i]], i),
+    )
+    items[:] = [items[i] for i in order]
+
+
+@pytest.fixture(autouse=True)
+def _committed_world(request):
+    """The committed world this test stands on, or none: built (or removed) before the
+    test's own transaction reads anything. Tests without the database leave it as it is."""
+    names = set(request.fixturenames)
+    wanted = _world_of(names)
+    if wanted is None and "catalogue" in names:
+        return  # the browser tests' module fixture keeps its own world
+    uses_db = names & {"db", "transactional_db"} or request.node.get_closest_marker("django_db")
+    if wanted is None and not uses_db:
+        return
+    request.getfixturevalue("django_db_setup")
+    worlds.ensure(wanted, request.getfixturevalue("django_db_blocker"))
+
+
+@pytest.fixture
+def agency_client(db, client_for, tmp_path, settings):
+    """The sample agency (civil registration) imported; a client on its site."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    private_storage._wrapped = empty  # re-read PRIVATE_MEDIA_ROOT
+    yield client_for("civil-registration.localhost")
+    private_storage._wrapped = empty
+
+
+@pytest.fixture
+def setting(db, tmp_path, settings, client_for):
+    """A request submitted to the sample agency (civil registration, "a"), and logged-in
+    staff clients of that agency and of another one ("b")."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    private_storage._wrapped = empty
+    a, b = worlds.current.value
     submitted = submit_sample_request(a)
     clients = {}
     for agency in (a, b):
