@@ -1,7 +1,7 @@
 """A citizen's view in a real browser: Debian's Chromium driven by Playwright, checked by axe.
 
 The pages are served by granian, as in production, from the test database, in
-which this module imports the sample catalogue (and removes it afterwards).
+which the sample catalogue is committed (tests/committed.py: the "browser" world).
 """
 
 import json
