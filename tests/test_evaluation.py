@@ -3,6 +3,7 @@ evidence, the figures Panjereh measures itself and the claims that disagree with
 field inspections by province, the agency's answers and the supervision cycle."""
 
 import datetime
+import re
 import uuid
 
 import pytest
@@ -353,8 +354,12 @@ def test_a_claim_the_figures_contradict_is_flagged_with_the_reason(
     # 1 survey for 3 answers (33%) is above the 10% a "met" claim needs: no flag.
     feedback = selectors.measured_figures(agency, period)["e09_feedback"]
     assert selectors.disagreement("e09_feedback", ItemStatus.MET, feedback) is None
-    assert reason in page(
-        national_admin_client.get(f"/admin/evaluation/{period.pk}/{agency.slug}/")
+    national = page(national_admin_client.get(f"/admin/evaluation/{period.pk}/{agency.slug}/"))
+    assert reason in national
+    # Its row of the scores per index: measured 33%, declared met (100%), not inspected.
+    assert re.search(
+        r'href="#item-e06_electronic_answer">[^<]*</a></th>\s*<td>٪۳۳</td><td>٪۱۰۰</td><td>—</td>',
+        national,
     )
     rows = {
         row.item.key: row

@@ -204,6 +204,13 @@ def evidence_of(agency, pk) -> Evidence | None:
     )
 
 
+def evidence_visible_to(user, pk) -> Evidence | None:
+    """Evidence of an agency the national ``user`` may see (their provinces only)."""
+    return Evidence.objects.filter(
+        pk=pk, answer__assessment__agency__in=agencies_visible_to(user)
+    ).first()
+
+
 @dataclass
 class Row:
     """One checklist item as a screen shows it."""
@@ -215,14 +222,20 @@ class Row:
     figure: Figure | None = None
     flag: str | None = None
     finding: object = None
+    scores: tuple | None = None  # measured, self-assessed, inspected (0..1 or None)
+
+    @property
+    def score_texts(self) -> list[str]:
+        return [("—" if score is None else _percent(score)) for score in self.scores or ()]
 
     @property
     def status_label(self) -> str:
         return str(ItemStatus(self.status).label) if self.status else ""
 
 
-def checklist_rows(agency, period, assessment) -> list[Row]:
-    """Every item with the agency's answer, its evidence, the measured figure and the flag."""
+def checklist_rows(agency, period, assessment, scores=None) -> list[Row]:
+    """Every item with the agency's answer, its evidence, the measured figure and the flag
+    (and, given ``index_scores``, its three numbers)."""
     figures = measured_figures(agency, period)
     answers = {}
     if assessment is not None:
@@ -242,6 +255,12 @@ def checklist_rows(agency, period, assessment) -> list[Row]:
                 evidence=list(answer.evidence.all()) if answer else [],
                 figure=figure,
                 flag=disagreement(item.key, status, figure),
+                scores=None
+                if scores is None
+                else tuple(
+                    source.get(item.key)
+                    for source in (scores.measured, scores.self_assessed, scores.inspected)
+                ),
             )
         )
     return rows

@@ -344,7 +344,8 @@ def national_agency(request, period, slug):
     period = _period(period)
     agency = _visible_agency(request, slug)
     assessment = selectors.assessment_of(agency, period)
-    rows = selectors.checklist_rows(agency, period, assessment)
+    scores = selectors.index_scores(agency, period)
+    rows = selectors.checklist_rows(agency, period, assessment, scores)
     return render(
         request,
         "evaluation/national_agency.html",
@@ -361,7 +362,7 @@ def national_agency(request, period, slug):
             and assessment is not None
             and assessment.status == AssessmentStatus.SUBMITTED,
             "evidence_url": "evaluation_national_evidence",
-            "scores": selectors.index_scores(agency, period),
+            "rows": rows,
         },
     )
 
@@ -482,10 +483,7 @@ def national_photo(request, pk, photo):
 
 def national_evidence(request, pk):
     _national(request)
-    for agency in agencies_visible_to(request.user).filter(
-        pk__in=selectors.Evidence.objects.filter(pk=pk).values("answer__assessment__agency")
-    ):
-        item = selectors.evidence_of(agency, pk)
-        if item is not None:
-            return _serve(item, f"evidence-{item.pk}.{item.content_type}")
-    raise Http404
+    item = selectors.evidence_visible_to(request.user, pk)
+    if item is None:
+        raise Http404
+    return _serve(item, f"evidence-{item.pk}.{item.content_type}")
