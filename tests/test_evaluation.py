@@ -539,3 +539,47 @@ def test_index_scores_leave_out_what_is_not_applicable_or_not_measured(onboard, 
         "d12_complaints": 0.5,
     }
     assert scores.inspected == {}
+
+
+def test_whatever_is_typed_the_evaluation_screens_never_answer_5xx(
+    onboard, staff_client, national_admin_client, period
+):
+    agency = onboard().agency
+    manager = staff_client(agency, AgencyRole.ADMINISTRATOR)
+    url = f"/admin/self-assessment/{period.pk}/"
+    bad = manager.post(
+        url, {**every_item(), "status-e01_single_window": "best", "note-d01_space": "x" * 3000}
+    )
+    assert bad.status_code == 400
+    assert "best از گزینه‌های موجود نیست" in page(bad)
+    assert not SelfAssessment.objects.filter(agency=agency).exists()
+    huge = "9" * 30
+    for path in (
+        f"/admin/self-assessment/{huge}/",
+        "/admin/self-assessment/999999999999999999/",
+        "/admin/self-assessment/evidence/999999999999999999/",
+        "/admin/self-assessment/inspections/999999999999999999/",
+    ):
+        assert manager.get(path).status_code == 404, path
+    connection.set_schema_to_public()
+    for value in ("abc", "-1", "۱۲", huge, "'"):
+        response = national_admin_client.get(
+            "/admin/evaluation/", {"period": value, "province": value, "p": value}
+        )
+        assert response.status_code == 200, value
+    assert (
+        national_admin_client.get(f"/admin/evaluation/{period.pk}/no-such-agency/").status_code
+        == 404
+    )
+    inspect = national_admin_client.post(
+        f"/admin/evaluation/{period.pk}/{agency.slug}/inspect/",
+        {"visited_on": "1404/13/40", "status-d01_space": "met"},
+    )
+    assert inspect.status_code == 400
+    assert "چنین تاریخی در تقویم وجود ندارد." in page(inspect)
+    nothing = national_admin_client.post(
+        f"/admin/evaluation/{period.pk}/{agency.slug}/inspect/", {"visited_on": "1404/08/01"}
+    )
+    assert nothing.status_code == 400
+    assert "دست‌کم برای یک مورد یافته ثبت کنید." in page(nothing)
+    assert not Inspection.objects.exists()

@@ -1,4 +1,4 @@
-from django.urls import path, reverse
+from django.urls import path, register_converter, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -9,69 +9,84 @@ from tenants.roles import FILL_SELF_ASSESSMENT
 from . import views
 
 
+class RowId:
+    """A row's id: at most 18 digits, so any id typed fits a bigint (never a 500)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return str(value)
+
+
+register_converter(RowId, "evaluation_id")
+
+
 @hooks.register("register_admin_urls")
 def register_evaluation_urls():
     return [
         path("self-assessment/", views.agency_index, name="evaluation_agency"),
         path(
-            "self-assessment/<int:period>/",
+            "self-assessment/<evaluation_id:period>/",
             views.agency_assessment,
             name="evaluation_agency_assessment",
         ),
         path(
-            "self-assessment/evidence/<int:pk>/",
+            "self-assessment/evidence/<evaluation_id:pk>/",
             views.agency_evidence,
             name="evaluation_agency_evidence",
         ),
         path(
-            "self-assessment/inspections/<int:pk>/",
+            "self-assessment/inspections/<evaluation_id:pk>/",
             views.agency_inspection,
             name="evaluation_agency_inspection",
         ),
         path(
-            "self-assessment/inspections/<int:pk>/findings/<int:finding>/",
+            "self-assessment/inspections/<evaluation_id:pk>/findings/<evaluation_id:finding>/",
             views.agency_answer_finding,
             name="evaluation_agency_answer",
         ),
         path(
-            "self-assessment/inspections/<int:pk>/photos/<int:photo>/",
+            "self-assessment/inspections/<evaluation_id:pk>/photos/<evaluation_id:photo>/",
             views.agency_photo,
             name="evaluation_agency_photo",
         ),
         path("evaluation/", views.national_index, name="evaluation_national"),
         path("evaluation/periods/", views.national_new_period, name="evaluation_new_period"),
         path(
-            "evaluation/<int:period>/<slug:slug>/",
+            "evaluation/<evaluation_id:period>/<slug:slug>/",
             views.national_agency,
             name="evaluation_national_agency",
         ),
         path(
-            "evaluation/<int:period>/<slug:slug>/reopen/",
+            "evaluation/<evaluation_id:period>/<slug:slug>/reopen/",
             views.national_reopen,
             name="evaluation_national_reopen",
         ),
         path(
-            "evaluation/<int:period>/<slug:slug>/inspect/",
+            "evaluation/<evaluation_id:period>/<slug:slug>/inspect/",
             views.national_inspect,
             name="evaluation_national_inspect",
         ),
         path(
-            "evaluation/inspections/<int:pk>/",
+            "evaluation/inspections/<evaluation_id:pk>/",
             views.national_inspection,
             name="evaluation_national_inspection",
         ),
         path(
-            "evaluation/inspections/<int:pk>/issue/",
+            "evaluation/inspections/<evaluation_id:pk>/issue/",
             views.national_issue,
             name="evaluation_national_issue",
         ),
         path(
-            "evaluation/inspections/<int:pk>/photos/<int:photo>/",
+            "evaluation/inspections/<evaluation_id:pk>/photos/<evaluation_id:photo>/",
             views.national_photo,
             name="evaluation_national_photo",
         ),
         path(
-            "evaluation/evidence/<int:pk>/",
+            "evaluation/evidence/<evaluation_id:pk>/",
             views.national_evidence,
             name="evaluation_national_evidence",
         ),
