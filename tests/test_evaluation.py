@@ -25,6 +25,7 @@ from tenants.constants import AgencyRole, NationalRole, Province
 from tenants.models import SupervisedProvince
 
 from .conftest import JPEG, PDF, PNG
+from .test_admin_persian import english_runs
 from .test_roles import denied
 
 TEHRAN = timezone.get_fixed_timezone(210)
@@ -444,7 +445,7 @@ def test_the_agency_answers_the_written_result_and_the_cycle_follows(
     onboard, staff_client, national_admin_client, period
 ):
     agency = onboard().agency
-    manager = staff_client(agency, AgencyRole.ADMINISTRATOR)
+    manager = staff_client(agency, AgencyRole.ADMINISTRATOR, username="manager")
     national_url = f"/admin/evaluation/{period.pk}/{agency.slug}/"
 
     def steps():
@@ -502,6 +503,29 @@ def test_the_agency_answers_the_written_result_and_the_cycle_follows(
         national_admin_client.get(f"/admin/evaluation/inspections/{inspection.pk}/")
     )
     assert "۱ از ۱ یافته پاسخ داده شد" in page(manager.get(f"/admin/self-assessment/{period.pk}/"))
+
+    # Every screen of the cycle speaks Persian (user names are data).
+    screens = {
+        "agency index": manager.get("/admin/self-assessment/"),
+        "agency assessment": manager.get(f"/admin/self-assessment/{period.pk}/"),
+        "agency inspection": manager.get(agency_url),
+    }
+    connection.set_schema_to_public()
+    screens.update(
+        {
+            "national index": national_admin_client.get(f"/admin/evaluation/?period={period.pk}"),
+            "national agency": national_admin_client.get(national_url),
+            "national inspect": national_admin_client.get(f"{national_url}inspect/"),
+            "national inspection": national_admin_client.get(
+                f"/admin/evaluation/inspections/{inspection.pk}/"
+            ),
+        }
+    )
+    data = {"national", "manager"}
+    runs = {
+        name: english_runs(response.content.decode(), data) for name, response in screens.items()
+    }
+    assert runs == dict.fromkeys(screens, [])
 
     # Another agency's administrator cannot read or answer it.
     other = staff_client(onboard().agency, AgencyRole.ADMINISTRATOR)
