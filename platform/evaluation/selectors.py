@@ -8,7 +8,7 @@ here (``assessment_of``, ``issued_inspections_of``, ``issued_inspection_of``,
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from complaints.constants import ComplaintStatus
@@ -326,15 +326,47 @@ class Step:
 
 def cycle(agency, period) -> list[Step]:
     """Self-report → field visit → written result → correction, for one agency and period."""
-    assessment = assessment_of(agency, period)
-    inspections = list(inspections_in(agency, period))
-    issued = [found for found in inspections if found.issued_at is not None]
-    to_correct = Finding.objects.filter(inspection__in=issued, status__in=NEEDS_CORRECTION)
-    to_correct_count = to_correct.count()
-    answered = to_correct.exclude(responded_at__isnull=True)
-    answered_count = answered.count()
-    last_answer = answered.order_by("-responded_at").values_list("responded_at", flat=True).first()
+    return cycles([agency], period)[agency.pk]
 
+
+def cycles(agencies, period) -> dict[int, list[Step]]:
+    """The cycle of each of ``agencies`` (a page of a listing) in three queries."""
+    ids = [agency.pk for agency in agencies]
+    assessments = {
+        found.agency_id: found
+        for found in SelfAssessment.objects.filter(agency_id__in=ids, period=period)
+    }
+    inspections: dict[int, list[Inspection]] = {}
+    for found in Inspection.objects.filter(agency_id__in=ids, period=period):
+        inspections.setdefault(found.agency_id, []).append(found)
+    corrections = {
+        row["inspection__agency_id"]: row
+        for row in Finding.objects.filter(
+            inspection__agency_id__in=ids,
+            inspection__period=period,
+            inspection__issued_at__isnull=False,
+            status__in=NEEDS_CORRECTION,
+        )
+        .values("inspection__agency_id")
+        .annotate(
+            total=Count("pk"),
+            answered=Count("pk", filter=Q(responded_at__isnull=False)),
+            last=Max("responded_at"),
+        )
+    }
+    return {
+        pk: _steps(
+            assessments.get(pk),
+            inspections.get(pk, []),
+            corrections.get(pk, {"total": 0, "answered": 0, "last": None}),
+        )
+        for pk in ids
+    }
+
+
+def _steps(assessment, inspections, correction) -> list[Step]:
+    issued = [found for found in inspections if found.issued_at is not None]
+    to_correct_count, answered_count = correction["total"], correction["answered"]
     submitted = assessment is not None and assessment.status == AssessmentStatus.SUBMITTED
     if submitted:
         self_note = ""
@@ -375,7 +407,7 @@ def cycle(agency, period) -> list[Step]:
             CycleStep.CORRECTION,
             CycleStep.CORRECTION.label,
             bool(issued) and answered_count == to_correct_count,
-            last_answer,
+            correction["last"],
             correction_note,
         ),
     ]

@@ -282,8 +282,9 @@ def national_index(request):
         page = Paginator(
             selectors.agencies_for(request.user, province=province), PER_PAGE
         ).get_page(parse_whole_number(request.GET.get("p"), max_digits=6))
+        found = selectors.cycles(page, chosen)
         for agency in page:
-            steps = selectors.cycle(agency, chosen)
+            steps = found[agency.pk]
             rows.append(
                 {"agency": agency, "steps": steps, "current": selectors.current_step(steps)}
             )
