@@ -177,7 +177,7 @@ def test_the_agency_administrator_fills_in_submits_and_a_national_administrator_
 
 
 def test_other_agencies_staff_and_the_wrong_host_are_refused(
-    onboard, staff_client, client_for, national_client, period
+    onboard, staff_client, client_for, national_client, period, django_capture_on_commit_callbacks
 ):
     a = onboard().agency
     b = onboard().agency
@@ -190,6 +190,20 @@ def test_other_agencies_staff_and_the_wrong_host_are_refused(
     other = staff_client(b, AgencyRole.ADMINISTRATOR)
     assert other.get(f"/admin/self-assessment/evidence/{evidence.pk}/").status_code == 404
     assert "x.png" not in page(other.get(f"/admin/self-assessment/{period.pk}/"))
+    # Ticking "remove" with another agency's file id removes nothing of theirs.
+    other.post(f"/admin/self-assessment/{period.pk}/", {"remove": [evidence.pk], "save": "1"})
+    assert private_storage.exists(evidence.file.name)
+    assert SelfAssessment.objects.get(agency=a).answers.get(item_key="d01_space").evidence.exists()
+    # Their own administrator removes it: the row and the stored file go.
+    with django_capture_on_commit_callbacks(execute=True):
+        manager.post(
+            f"/admin/self-assessment/{period.pk}/",
+            {**every_item(), "remove": [str(evidence.pk), "x"], "save": "1"},
+        )
+    assert not private_storage.exists(evidence.file.name)
+    assert (
+        not SelfAssessment.objects.get(agency=a).answers.get(item_key="d01_space").evidence.exists()
+    )
     clerk = staff_client(a, AgencyRole.REQUEST_CLERK)
     assert denied(clerk.get("/admin/self-assessment/"))
     assert denied(clerk.get(f"/admin/self-assessment/evidence/{evidence.pk}/"))

@@ -89,8 +89,11 @@ def assessment_for(agency, period) -> SelfAssessment:
     return found
 
 
-def save_assessment(assessment: SelfAssessment, answers: dict, *, actor: str) -> SelfAssessment:
-    """Record the agency's answers: ``{item key: (status, note, [checked uploads])}``.
+def save_assessment(
+    assessment: SelfAssessment, answers: dict, *, actor: str, remove_evidence=()
+) -> SelfAssessment:
+    """Record the agency's answers: ``{item key: (status, note, [checked uploads])}``, and
+    remove the evidence files ``remove_evidence`` (ids; others' are ignored).
 
     Refused once submitted (a national administrator may reopen it)."""
 
@@ -101,6 +104,10 @@ def save_assessment(assessment: SelfAssessment, answers: dict, *, actor: str) ->
                 _("This self-assessment was submitted and can no longer be changed.")
             )
         now = timezone.now()
+        removed = Evidence.objects.filter(answer__assessment=locked, pk__in=list(remove_evidence))
+        names = list(removed.values_list("file", flat=True))
+        removed.delete()
+        transaction.on_commit(lambda: [private_storage.delete(name) for name in names])
         for key, (status, note, uploads) in answers.items():
             if key not in ITEMS_BY_KEY:
                 continue

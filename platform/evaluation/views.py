@@ -68,6 +68,12 @@ def _date(iso: str):
     return datetime.date.fromisoformat(iso) if iso else None
 
 
+def _ids(request, name: str) -> list[int]:
+    """Row ids ticked in a form (anything that is not one is left out)."""
+    found = (parse_whole_number(value, max_digits=18) for value in request.POST.getlist(name))
+    return [value for value in found if value is not None]
+
+
 def _period(pk) -> object:
     period = selectors.period_by_id(pk)
     if period is None:
@@ -149,7 +155,9 @@ def agency_assessment(request, period):
         actor = request.user.get_username()
         assessment = assessment or services.assessment_for(agency, period)
         try:
-            services.save_assessment(assessment, form.answers(), actor=actor)
+            services.save_assessment(
+                assessment, form.answers(), actor=actor, remove_evidence=_ids(request, "remove")
+            )
             if "submit" in request.POST:
                 services.submit_assessment(assessment, actor=actor)
         except services.EvaluationError as error:
