@@ -113,3 +113,6 @@ class NationalRole(models.TextChoices):
     PROVINCIAL_SUPERVISOR = "ناظر استانی", _("Provincial supervisor")
     # Reads a request's status to a caller, and its next step once they prove ownership.
     CALL_CENTRE_OPERATOR = "اپراتور مرکز تماس", _("Call-centre operator")
+    # Visits agencies' in-person desks (supervision statement: "بازرسین توانمند برای ارزیابی
+    # میزخدمت"); like a supervisor, only in the provinces assigned to them.
+    INSPECTOR = "بازرس", _("Inspector")

@@ -27,6 +27,7 @@ IMPORT_CATALOGUE = "catalog_pages.import_catalogue"
 VIEW_SURVEY_RESULTS = "surveys.view_survey_results"
 OVERRIDE_SMS_TEMPLATES = "notifications.override_smstemplate"
 HANDLE_APPOINTMENTS = "appointments.handle_appointment"
+FILL_SELF_ASSESSMENT = "evaluation.fill_self_assessment"
 # The agency's desks, their hours and closures (appointments; the agency's administrator).
 _DESKS = tuple(
     f"appointments.{action}_{model}"
@@ -71,6 +72,7 @@ AGENCY_ROLES = (
             OVERRIDE_SMS_TEMPLATES,
             HANDLE_APPOINTMENTS,
             *_DESKS,
+            FILL_SELF_ASSESSMENT,
         ),
     ),
     Role(
@@ -138,6 +140,7 @@ NATIONAL_ROLES = (
         permissions=(ACCESS_ADMIN, "tenants.view_agency"),
     ),
     Role(NationalRole.CALL_CENTRE_OPERATOR, permissions=(ACCESS_ADMIN,)),
+    Role(NationalRole.INSPECTOR, permissions=(ACCESS_ADMIN, "tenants.view_agency")),
 )
 
 # Wagtail's own starter groups: replaced by ours in every agency.
