@@ -332,6 +332,7 @@ def test_a_provincial_supervisor_sees_only_agencies_of_their_province(world, nat
     assert overview.status_code == 200
     html = overview.content.decode()
     assert "سازمان الف" in html and "سازمان ب" not in html
+    assert "۸۲٪" in html  # its mean completeness
     assert supervisor.get("/admin/compliance/agency/comp-a/").status_code == 200
     assert supervisor.get("/admin/compliance/agency/comp-b/").status_code == 404
     # The worksheets are national administrators' (and agency administrators').
@@ -409,3 +410,14 @@ def test_the_national_worksheet_is_prepared_by_a_job(world, national_admin_clien
             ("سازمان ب", "خدمت کامل"),
         ]
     )
+
+
+def test_empty_states_and_bad_input_are_answered_in_persian(db, onboard, staff_client):
+    agency = onboard(slug="comp-empty").agency
+    editor = staff_client(agency, AgencyRole.EDITOR)
+    listing = editor.get("/admin/package-compliance/", {"p": "x"})
+    assert listing.status_code == 200
+    assert "هنوز خدمتی منتشر نشده است" in listing.content.decode()
+    reviewer = staff_client(agency, AgencyRole.REVIEWER)
+    assert reviewer.post("/admin/package-compliance/999999/reviewed/").status_code == 404
+    assert reviewer.get("/admin/package-compliance/1/reviewed/").status_code == 405

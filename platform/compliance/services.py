@@ -336,40 +336,62 @@ def worksheet_headers(*, with_agency: bool) -> list[str]:
     return [_("Agency"), *headers] if with_agency else headers
 
 
-def worksheet_row(row: ServiceCompliance, *, with_agency: bool) -> list:
+def worksheet_labels() -> dict:
+    """The words of the worksheet's cells, looked up once per file (not per row)."""
+    return {
+        "level": {value: str(label) for value, label in ServiceLevel.choices},
+        "delivery": {value: str(label) for value, label in Delivery.choices},
+        True: _("Yes"),
+        False: _("No"),
+    }
+
+
+def worksheet_row(row: ServiceCompliance, *, with_agency: bool, labels: dict) -> list:
     cells = [
         row.registry_code,
         row.title,
-        str(ServiceLevel(row.level).label) if row.level in ServiceLevel.values else row.level,
-        str(Delivery(row.delivery).label) if row.delivery in Delivery.values else row.delivery,
+        labels["level"].get(row.level, row.level),
+        labels["delivery"].get(row.delivery, row.delivery),
         row.duration_days,
         0 if row.is_free else row.fees_rials,
         row.documents_count,
-        _("Yes") if row.has_online_form else _("No"),
+        labels[bool(row.has_online_form)],
         row.inquiries,
     ]
     return [row.agency.name_fa, *cells] if with_agency else cells
 
 
+# Column widths (characters) of the worksheet, in the order of its headers.
+WORKSHEET_WIDTHS = [16, 40, 12, 30, 14, 16, 12, 10, 40]
+
+
 def build_worksheet(rows, *, with_agency: bool, title: str) -> bytes:
-    """The registry worksheet (one row per service) as an XLSX file, right to left."""
+    """The registry worksheet (one row per service) as an XLSX file, right to left.
+
+    Written in openpyxl's write-only mode: a national catalogue of tens of thousands of
+    services is streamed, not held cell by cell."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     with translation.override(settings.LANGUAGE_CODE):
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = title[:31]
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title[:31])
         sheet.sheet_view.rightToLeft = True
-        sheet.append(worksheet_headers(with_agency=with_agency))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
+        widths = [30, *WORKSHEET_WIDTHS] if with_agency else WORKSHEET_WIDTHS
+        for number, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(number)].width = width
+        header = []
+        for text in worksheet_headers(with_agency=with_agency):
+            cell = WriteOnlyCell(sheet, value=text)
+            cell.font = Font(bold=True)
+            header.append(cell)
+        sheet.append(header)
+        labels = worksheet_labels()
         for row in rows:
-            sheet.append(worksheet_row(row, with_agency=with_agency))
-        for column in sheet.columns:
-            width = max(len(str(cell.value or "")) for cell in column)
-            sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
+            sheet.append(worksheet_row(row, with_agency=with_agency, labels=labels))
         out = io.BytesIO()
         workbook.save(out)
         return out.getvalue()
