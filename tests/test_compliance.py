@@ -307,7 +307,7 @@ def _answered(agency, slug, key, submitted, answered, number):
     )
 
 
-def test_services_slower_than_promised(world):
+def test_services_slower_than_promised(world, national_admin_client):
     a = world["a"]
     row = rows_of(a)["partial-service"]  # promises 5 working days
     # Saturday 2026-11-07 08:00 Tehran; answers 4 and 8 working days later (Fridays skipped).
@@ -319,6 +319,16 @@ def test_services_slower_than_promised(world):
     assert row.answered_count == 2
     assert row.mean_answer_days == Decimal("6.0")
     assert row.slower_than_promised
+    assert (
+        "۶٫۰" in national_admin_client.get(f"/admin/compliance/agency/{a.slug}/").content.decode()
+    )
+    # The list of the agency's services slower than promised holds only that one.
+    slower = national_admin_client.get(f"/admin/compliance/agency/{a.slug}/", {"only": "slower"})
+    html = slower.content.decode()
+    assert "خدمت نیمه‌الکترونیکی" in html and "خدمت ناقص" not in html
+    no_form = national_admin_client.get(f"/admin/compliance/agency/{a.slug}/?only=no_online_form")
+    assert "خدمت ناقص" in no_form.content.decode()
+    assert "خدمت کامل" not in no_form.content.decode()
     assert selectors.figures_by_agency([a.pk], now=NOW)[a.pk].slower_than_promised == 1
     assert not rows_of(a)["full-service"].slower_than_promised
 

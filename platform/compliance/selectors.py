@@ -83,8 +83,21 @@ def total_figures(agencies: QuerySet[Agency], *, now=None) -> Figures:
     return _figures(values)
 
 
-def services_of(agency: Agency) -> QuerySet[ServiceCompliance]:
-    return ServiceCompliance.objects.filter(agency=agency).order_by("title", "pk")
+SERVICE_FILTERS = ("incomplete", "stale", "no_online_form", "slower")
+
+
+def services_of(agency: Agency, *, only: str = "", now=None) -> QuerySet[ServiceCompliance]:
+    """``agency``'s rows; ``only`` one of SERVICE_FILTERS keeps those it names."""
+    rows = ServiceCompliance.objects.filter(agency=agency)
+    if only == "incomplete":
+        rows = rows.filter(score__lt=100)
+    elif only == "stale":
+        rows = rows.filter(_stale(now or timezone.now()))
+    elif only == "no_online_form":
+        rows = rows.filter(has_online_form=False)
+    elif only == "slower":
+        rows = rows.filter(_slower())
+    return rows.order_by("title", "pk")
 
 
 def service_of(agency: Agency, translation_key) -> ServiceCompliance | None:

@@ -47,6 +47,7 @@ def _service_view(row, now) -> dict:
         "stale": selectors.is_stale(row, now=now),
         "delivery": str(Delivery(row.delivery).label) if row.delivery in Delivery.values else "",
         "slower": row.slower_than_promised,
+        "mean_days": None if row.mean_answer_days is None else _mean_days(row.mean_answer_days),
     }
 
 
@@ -58,6 +59,35 @@ def _figures_view(figures) -> dict:
         "partial": _percent(figures.shares["partial"]),
         "in_person": _percent(figures.shares["in_person"]),
     }
+
+
+def _mean_days(value) -> str:
+    shown = fa_digits(f"{value:.1f}")
+    # The Persian decimal separator, on a Persian page.
+    return shown.replace(".", "٫") if shown != f"{value:.1f}" else shown
+
+
+def _filters(request, base_url: str) -> tuple[str, list[dict]]:
+    """The list asked for (``only``; anything else: all services) and the links to each."""
+    only = request.GET.get("only", "")
+    if only not in selectors.SERVICE_FILTERS:
+        only = ""
+    labels = {
+        "": _("All services"),
+        "incomplete": _("Incomplete packages"),
+        "stale": _("Due for their yearly review"),
+        "no_online_form": _("Without an online form"),
+        "slower": _("Slower than promised"),
+    }
+    links = [
+        {
+            "label": label,
+            "url": f"{base_url}?only={value}" if value else base_url,
+            "current": value == only,
+        }
+        for value, label in labels.items()
+    ]
+    return only, links
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -118,7 +148,8 @@ def national_agency(request, slug: str):
     """One agency's services, each with what its package lacks."""
     agency = _visible_agency(request, slug)
     now = timezone.now()
-    page = _page(request, selectors.services_of(agency), SERVICES_PER_PAGE)
+    only, filters = _filters(request, reverse("compliance_national_agency", args=[agency.slug]))
+    page = _page(request, selectors.services_of(agency, only=only, now=now), SERVICES_PER_PAGE)
     return render(
         request,
         "compliance/agency_services.html",
@@ -128,6 +159,8 @@ def national_agency(request, slug: str):
             "rows": [_service_view(row, now) for row in page],
             "total": _figures_view(selectors.total_figures([agency], now=now)),
             "national": True,
+            "only": only,
+            "filters": filters,
             "worksheet_url": reverse("compliance_national_worksheet", args=[agency.slug])
             if national_worksheet_allowed(request.user)
             else "",
@@ -203,7 +236,8 @@ def agency_overview(request):
     """The agency's own services: score, what is missing, when last reviewed."""
     agency = _check_agency_roles(request, AGENCY_ROLES)
     now = timezone.now()
-    page = _page(request, selectors.services_of(agency), SERVICES_PER_PAGE)
+    only, filters = _filters(request, reverse("compliance_agency"))
+    page = _page(request, selectors.services_of(agency, only=only, now=now), SERVICES_PER_PAGE)
     held = _held_roles(request.user)
     return render(
         request,
@@ -214,6 +248,8 @@ def agency_overview(request):
             "rows": [_service_view(row, now) for row in page],
             "total": _figures_view(selectors.total_figures([agency], now=now)),
             "national": False,
+            "only": only,
+            "filters": filters,
             "may_review": request.user.is_superuser or str(AgencyRole.REVIEWER) in held,
             "worksheet_url": reverse("compliance_agency_worksheet")
             if request.user.is_superuser or str(AgencyRole.ADMINISTRATOR) in held
