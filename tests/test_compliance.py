@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 from django_tenants.utils import schema_context
 from openpyxl import load_workbook
@@ -201,6 +202,14 @@ def test_publishing_records_the_review_and_the_job_refreshes_the_row(db):
         ServicePage.objects.get(pk=page.pk).unpublish()
     run_jobs(queues=["maintenance"])
     assert not ServiceCompliance.objects.filter(agency=agency).exists()
+    # Operators can refresh at once (after a deployment) without waiting for the night.
+    with schema_context(agency.schema_name):
+        ServicePage.objects.get(pk=page.pk).save_revision().publish()
+    ServiceCompliance.objects.filter(agency=agency).delete()
+    out = io.StringIO()
+    call_command("refresh_compliance", agency.slug, stdout=out)
+    assert out.getvalue() == "comp-c: 1 services\n"
+    assert ServiceCompliance.objects.filter(agency=agency).count() == 1
 
 
 def _reviewed(agency, slug, when):
