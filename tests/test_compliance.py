@@ -24,6 +24,7 @@ from tenants.constants import AgencyRole, NationalRole
 from tenants.models import SupervisedProvince
 
 from .jobs_runner import run_jobs
+from .test_roles import menu_labels
 
 NOW = datetime.datetime(2026, 11, 20, 8, 0, tzinfo=datetime.UTC)
 
@@ -279,6 +280,10 @@ def test_a_reviewer_confirms_a_package_needs_no_change(world, staff_client):
     row = rows_of(a)["full-service"]
     assert selectors.is_stale(row)
     editor = staff_client(a, AgencyRole.EDITOR)
+    assert "انطباق بسته‌های اطلاع‌رسانی خدمات" in menu_labels(editor)
+    clerk = staff_client(a, AgencyRole.REQUEST_CLERK)
+    assert "انطباق بسته‌های اطلاع‌رسانی خدمات" not in menu_labels(clerk)
+    assert denied(clerk.get("/admin/package-compliance/"))
     listing = editor.get("/admin/package-compliance/")
     assert listing.status_code == 200
     assert "بازبینی نشده در ۱۲ ماه گذشته" in listing.content.decode()
