@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -276,6 +277,11 @@ class ServicePage(RoutablePageMixin, BasePage):
         help_text=_("Shown on the page and in search; requests are not accepted meanwhile."),
     )
     unavailable_reason = models.TextField(_("why it is unavailable"), blank=True)
+    # When a reviewer last published the package or confirmed it needs no change (the
+    # rules ask for a yearly review); set by ``publish`` and ``mark_service_reviewed``.
+    last_reviewed_at = models.DateTimeField(
+        _("last reviewed"), null=True, blank=True, editable=False
+    )
 
     base_form_class = ServicePageForm
 
@@ -455,7 +461,11 @@ class ServicePage(RoutablePageMixin, BasePage):
         gaps = revision.as_object().package_gaps()
         if gaps:
             raise IncompletePackageError(incomplete_package_message(gaps))
-        return super().publish(revision, *args, **kwargs)
+        result = super().publish(revision, *args, **kwargs)
+        # Publishing is a review: the revision's copy of the date is older.
+        self.last_reviewed_at = timezone.now()
+        ServicePage.objects.filter(pk=self.pk).update(last_reviewed_at=self.last_reviewed_at)
+        return result
 
 
 def working_days_text(days) -> str:

@@ -20,7 +20,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
-from wagtail.log_actions import LogContext
+from wagtail.log_actions import LogContext, log
 from wagtail.models import Locale
 
 from taxonomy.selectors import unknown_slugs
@@ -455,3 +455,19 @@ def _unpublish_with_translations(page) -> None:
         if translation.live:
             translation.unpublish()
     page.unpublish()
+
+
+def mark_service_reviewed(page, *, user=None, now=None):
+    """A reviewer read the package and found nothing to change: it counts as reviewed
+    (the rules ask for a yearly review). Written in the agency's schema (the caller's)."""
+    from django.utils import timezone
+
+    reviewed_at = now or timezone.now()
+    with transaction.atomic():
+        models.ServicePage.objects.filter(pk=page.pk).update(last_reviewed_at=reviewed_at)
+        page.last_reviewed_at = reviewed_at
+        log(instance=page, action=SERVICE_REVIEWED_ACTION, user=user)
+    return reviewed_at
+
+
+SERVICE_REVIEWED_ACTION = "panjereh.service.reviewed"

@@ -61,3 +61,14 @@ class PackageCompletenessPanel(Component):
 def add_completeness_panel(request, panels):
     if not on_public_schema():
         panels.append(PackageCompletenessPanel())
+
+
+@hooks.register("register_log_actions")
+def register_review_log_action(actions):
+    from .services import SERVICE_REVIEWED_ACTION
+
+    actions.register_action(
+        SERVICE_REVIEWED_ACTION,
+        _("Confirm a package needs no change"),
+        _("Package reviewed: nothing to change"),
+    )

@@ -129,6 +129,8 @@ def test_every_background_job_is_a_task_with_its_queue_retry_and_schedule():
         "appointments.tasks.remind_appointments": "public",
         "complaints.tasks.escalate_overdue_complaints": "public",
         "evaluation.tasks.open_evaluation_period": "public",
+        "compliance.tasks.refresh_all_compliance": "public",
+        "compliance.tasks.send_review_reminders": "public",
         "payments.tasks.reconcile_payments": "public",
         "notifications.tasks.reconcile_sending_sms": "public",
         "notifications.tasks.poll_sms_delivery": "public",

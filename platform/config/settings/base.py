@@ -256,6 +256,7 @@ PROCRASTINATE_IMPORT_PATHS = [
     "appointments.tasks",
     "payments.tasks",
     "evaluation.tasks",
+    "compliance.tasks",
 ]
 # Booking systems a desk may use, by name (appointments.providers): the built-in one, and
 # any agency's own queue system plugged in with the same interface.
