@@ -42,7 +42,6 @@ class Worlds:
     def __init__(self):
         self.builders: dict[str, tuple[Callable, bool]] = {}
         self.current: Built | None = None
-        self.swept = False
 
     def register(self, name: str, *, commit_hooks: bool = False):
         """``builder(agencies)`` builds the world, appending each agency it creates."""
@@ -58,9 +57,6 @@ class Worlds:
         if self.current is not None and self.current.name == name:
             return self.current.value
         with blocker.unblock(), _own_connection():
-            if not self.swept:
-                _sweep()
-                self.swept = True
             if self.current is not None:
                 _remove(self.current.agencies, self.current.last_job)
                 self.current = None
@@ -122,12 +118,13 @@ def _remove(agencies, last_job: int) -> None:
     caches["default"].clear()
 
 
-def _sweep() -> None:
-    """Remove what a killed test run left committed (with ``--reuse-db``): tests commit
-    nothing but worlds, so every agency in the test database is a leftover."""
+def sweep(blocker) -> None:
+    """Remove what a killed test run left committed (with ``--reuse-db``). Called before
+    the first test: then every agency in the test database is a leftover."""
     from tenants.models import Agency
 
-    _remove(list(Agency.objects.all()), last_job=0)
+    with blocker.unblock(), _own_connection():
+        _remove(list(Agency.objects.all()), last_job=0)
 
 
 worlds = Worlds()

@@ -20,7 +20,7 @@ from tenants import services
 from tenants.constants import AgencyRole, NationalRole
 from tenants.services import create_user_in_schema
 
-from .committed import worlds
+from .committed import sweep, worlds
 
 SAMPLE = (
     Path(__file__).resolve().parents[1] / "catalog_pages" / "catalog_format" / "sample-agency.json"
@@ -144,6 +144,20 @@ def pytest_collection_modifyitems(config, items):
         key=lambda i: (first_seen[keys[i][0], None], first_seen[keys[i]], i),
     )
     items[:] = [items[i] for i in order]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _nothing_left_by_a_killed_run(django_db_setup, django_db_blocker):
+    sweep(django_db_blocker)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _no_world_after_the_module(django_db_blocker):
+    """Each module starts without a world: its own committed fixtures (the demo, say) find
+    the database as they always did."""
+    yield
+    if worlds.current is not None:
+        worlds.ensure(None, django_db_blocker)
 
 
 @pytest.fixture(autouse=True)

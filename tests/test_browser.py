@@ -67,7 +67,7 @@ def _browser_world(agencies):
 @pytest.fixture(scope="module")
 def catalogue(django_db_setup, django_db_blocker):
     """The sample agency, committed so another process can serve it (tests/committed.py:
-    kept for the next browser module, removed by the first test that does not want it)."""
+    removed after the module)."""
     from wagtail.models import ModelLogEntry
 
     assert connection.settings_dict["NAME"].startswith("test_"), "never the real database"
