@@ -20,6 +20,7 @@ from service_requests.uploads import CONTENT_TYPES, oversized_uploads, with_uplo
 from tenants.constants import NationalRole, Province
 from tenants.guards import check_agency, check_national, has_national_role
 from tenants.roles import HANDLE_COMPLAINTS
+from tenants.selectors import visible_provinces
 
 from . import services
 from .constants import AGENCY_TRANSITIONS, OPEN_STATUSES, ComplaintStatus, Party
@@ -190,8 +191,9 @@ def complaint_file(request, code, pk):
 def _escalated(request, code):
     check_national(request, READERS)
     found = escalated_complaint(code)
-    if found is None:
-        raise Http404
+    provinces = visible_provinces(request.user)
+    if found is None or (provinces is not None and found.agency.province not in provinces):
+        raise Http404  # a provincial supervisor never meets another province's complaint
     return found
 
 
@@ -205,12 +207,19 @@ def national_inbox(request):
     province = province if province in Province.values else ""
     every = request.GET.get("every") == "1"
     rows = escalated_complaints(province=province, every=every).order_by("due_on", "filed_at")
+    provinces = visible_provinces(request.user)
+    if provinces is not None:
+        rows = rows.filter(agency__province__in=provinces)
     return render(
         request,
         "complaints/national_inbox.html",
         {
             "rows": _page(request, rows),
-            "provinces": Province.choices,
+            "provinces": [
+                (value, label)
+                for value, label in Province.choices
+                if provinces is None or value in provinces
+            ],
             "province": province,
             "every": every,
             "query": _query_without_page(request),
