@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -27,6 +27,7 @@ from tenants.constants import ServiceLevel
 
 from .blocks import ProseBlock
 from .constants import Audience, Delivery, DeskMode, DocumentFormat, FormFieldType, PackagePart
+from .units import Unit  # noqa: F401 - the app's models are found here
 
 
 class ChoiceArrayField(ArrayField):
@@ -276,6 +277,16 @@ class ServicePage(RoutablePageMixin, BasePage):
         help_text=_("Shown on the page and in search; requests are not accepted meanwhile."),
     )
     unavailable_reason = models.TextField(_("why it is unavailable"), blank=True)
+    # Where the service is delivered; none: at the agency itself (its headquarters).
+    units = ParentalManyToManyField(
+        "catalog_pages.Unit",
+        verbose_name=_("delivered at"),
+        related_name="services",
+        blank=True,
+        help_text=_(
+            "The units (HQ or field offices) that deliver this service; none: the agency itself."
+        ),
+    )
 
     base_form_class = ServicePageForm
 
@@ -304,6 +315,7 @@ class ServicePage(RoutablePageMixin, BasePage):
             [FieldPanel("unavailable"), FieldPanel("unavailable_reason")],
             heading=_("Availability"),
         ),
+        FieldPanel("units", widget=forms.CheckboxSelectMultiple),
         InlinePanel("steps", heading=_("Workflow steps"), label=_("Step"), min_num=0),
         MultiFieldPanel(
             [
@@ -436,6 +448,7 @@ class ServicePage(RoutablePageMixin, BasePage):
         ancestors = list(self.get_ancestors().filter(depth__gt=1))
         home = ancestors[0] if ancestors else None  # the agency home is the site root
         context["package"] = package
+        context["units"] = list(self.units.order_by("province", "city", "name"))
         context["breadcrumbs"] = ancestors
         context["structured_data"] = self.structured_data(request, home=home, fees=package["fees"])
         return context
