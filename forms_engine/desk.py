@@ -114,6 +114,7 @@ def intake(request, page_id):
         mobile=form.first_of("mobile"),
         channel=Channel.DESK,
         registered_by=request.user.get_username(),
+        unit=form.chosen_unit(),
     )
     if created:
         log(
