@@ -12,7 +12,7 @@ from django.utils.functional import empty
 from django_tenants.utils import schema_context
 from wagtail.models import ModelLogEntry
 
-from catalog_pages.models import ServicePage
+from catalog_pages.models import AgencyHomePage, ServicePage
 from catalog_pages.services import import_catalogue
 from complaints import codes
 from complaints.constants import ComplaintStatus
@@ -349,3 +349,30 @@ def test_deactivation_hides_the_agency_everywhere_public_and_deletes_nothing(
         national_admin_client.post(f"/admin/agencies/{agency.pk}/toggle-active/")
     assert ModelLogEntry.objects.filter(action="panjereh.agency.activate").count() == 1
     assert public_surfaces() == before
+
+
+def test_the_agency_names_its_representative_on_its_home_page(
+    published_sample, staff_client, national_admin_client
+):
+    agency = Agency.objects.get(slug="civil-registration")
+    # The catalogue's home page named one: the registry has it, named the day it was published.
+    record = DeskRepresentative.objects.get(agency=agency)
+    assert (record.name, record.post, record.named_on) == (
+        "مریم احمدی",
+        "نماینده تام‌الاختیار میز خدمت",
+        timezone.localdate(),
+    )
+    DeskRepresentative.objects.filter(pk=record.pk).update(named_on=datetime.date(2026, 11, 1))
+
+    # The agency's administrator names another one in their admin, and publishes.
+    with schema_context(agency.schema_name):
+        home = AgencyHomePage.objects.get(locale__language_code="fa")
+        home.representative_name = "حمید کریمی"
+        home.representative_phone = "021-66160200"
+        home.save_revision().publish()
+
+    record.refresh_from_db()
+    assert (record.name, record.phone) == ("حمید کریمی", "021-66160200")
+    assert record.named_on == datetime.date(2026, 11, 1)  # the first naming's date stays
+    listing = national_admin_client.get("/admin/agencies/").content.decode()
+    assert "حمید کریمی" in listing and "۱۰ آبان ۱۴۰۵" in listing

@@ -16,26 +16,27 @@ WAITING_INDEX = 4
 
 
 def seed_representative(agency, *, index: int) -> bool:
-    """The agency's representative record, once; returns whether one was made."""
-    if DeskRepresentative.objects.filter(agency=agency).exists():
+    """The agency's representative record as the demo tells it (publishing the agency's
+    home page has already recorded its name, named today); returns whether it changed.
+    Dates are relative to the first seed, so a second run changes nothing."""
+    record = DeskRepresentative.objects.filter(agency=agency).first()
+    if record is not None and record.notified_on is not None:
         return False
+    record = record or DeskRepresentative(agency=agency)
     today = timezone.localdate()
     if index in (OVERDUE_INDEX, WAITING_INDEX):
         weeks = 6 if index == OVERDUE_INDEX else 1
-        DeskRepresentative.objects.create(
-            agency=agency, notified_on=today - datetime.timedelta(weeks=weeks)
-        )
-        return True
-    with schema_context(agency.schema_name):
-        home = AgencyHomePage.objects.filter(locale__language_code="fa").first()
-    notified = today - datetime.timedelta(days=90 + index)
-    DeskRepresentative.objects.create(
-        agency=agency,
-        name=getattr(home, "representative_name", "") or "",
-        post=getattr(home, "representative_position", "") or "",
-        phone=getattr(home, "representative_phone", "") or "",
-        email=getattr(home, "representative_email", "") or "",
-        notified_on=notified,
-        named_on=notified + datetime.timedelta(days=12 + index),
-    )
+        record.name = record.post = record.phone = record.email = ""
+        record.named_on = None
+        record.notified_on = today - datetime.timedelta(weeks=weeks)
+    else:
+        with schema_context(agency.schema_name):
+            home = AgencyHomePage.objects.filter(locale__language_code="fa").first()
+        record.name = getattr(home, "representative_name", "") or ""
+        record.post = getattr(home, "representative_position", "") or ""
+        record.phone = getattr(home, "representative_phone", "") or ""
+        record.email = getattr(home, "representative_email", "") or ""
+        record.notified_on = today - datetime.timedelta(days=90 + index)
+        record.named_on = record.notified_on + datetime.timedelta(days=12 + index)
+    record.save()
     return True
