@@ -400,3 +400,24 @@ def test_the_agency_names_its_representative_on_its_home_page(
     assert record.named_on == datetime.date(2026, 11, 1)  # the first naming's date stays
     listing = national_admin_client.get("/admin/agencies/").content.decode()
     assert "حمید کریمی" in listing and "۱۰ آبان ۱۴۰۵" in listing
+
+
+def test_national_administrators_give_and_take_the_supervisor_role(db, national_admin_client):
+    user = get_user_model().objects.create_user("tabriz-inspector", password="x" * 20)
+
+    unknown = national_admin_client.post("/admin/supervisors/", {"username": "nobody"})
+    assert unknown.status_code == 400
+    assert "هیچ کاربر فعالی در پیشخوان ملی این نام کاربری را ندارد." in unknown.content.decode()
+
+    given = national_admin_client.post("/admin/supervisors/", {"username": "tabriz-inspector"})
+    assert given.status_code == 302 and given["Location"] == f"/admin/supervisors/{user.pk}/"
+    assert user.groups.filter(name=NationalRole.PROVINCIAL_SUPERVISOR).exists()
+    national_admin_client.post(
+        f"/admin/supervisors/{user.pk}/", {"provinces": [Province.AZARBAIJAN_EAST]}
+    )
+
+    national_admin_client.post(f"/admin/supervisors/{user.pk}/revoke/")
+    assert not user.groups.filter(name=NationalRole.PROVINCIAL_SUPERVISOR).exists()
+    assert not SupervisedProvince.objects.filter(user=user).exists()
+    actions = set(ModelLogEntry.objects.values_list("action", flat=True))
+    assert {"panjereh.supervisor.grant", "panjereh.supervisor.revoke"} <= actions

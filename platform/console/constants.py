@@ -12,3 +12,5 @@ class AgencyStatus(models.TextChoices):
 
 REPRESENTATIVE_ACTION = "panjereh.agency.representative"
 PROVINCES_ACTION = "panjereh.supervisor.provinces"
+GRANT_ACTION = "panjereh.supervisor.grant"
+REVOKE_ACTION = "panjereh.supervisor.revoke"

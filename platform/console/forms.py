@@ -104,3 +104,21 @@ class SupervisedProvincesForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class GrantSupervisorForm(forms.Form):
+    """Give the provincial supervisor role to a user of the national admin, by user name."""
+
+    username = forms.CharField(label=_("User name"), max_length=150)
+
+    def clean_username(self):
+        from django.contrib.auth import get_user_model
+
+        name = self.cleaned_data["username"].strip()
+        user = get_user_model().objects.filter(username=name, is_active=True).first()
+        if user is None:
+            raise ValidationError(_("No active user of the national admin has this user name."))
+        if user.is_superuser:
+            raise ValidationError(_("Operators already see everything."))
+        self.user = user
+        return name

@@ -5,7 +5,7 @@ from wagtail.log_actions import log
 
 from tenants.models import Agency, SupervisedProvince
 
-from .constants import PROVINCES_ACTION, REPRESENTATIVE_ACTION
+from .constants import GRANT_ACTION, PROVINCES_ACTION, REPRESENTATIVE_ACTION, REVOKE_ACTION
 from .models import DeskRepresentative
 
 REPRESENTATIVE_FIELDS = ("name", "post", "phone", "email", "notified_on", "named_on")
@@ -50,3 +50,26 @@ def set_supervised_provinces(user, provinces, *, actor=None) -> list[str]:
             data={"before": before, "after": wanted},
         )
     return wanted
+
+
+def _supervisor_group():
+    from django.contrib.auth.models import Group
+
+    from tenants.constants import NationalRole
+
+    return Group.objects.get(name=NationalRole.PROVINCIAL_SUPERVISOR)
+
+
+@transaction.atomic
+def grant_supervisor_role(user, *, actor=None) -> None:
+    """Make a national user a provincial supervisor (seeing nothing until given provinces)."""
+    user.groups.add(_supervisor_group())
+    log(instance=user, action=GRANT_ACTION, user=actor)
+
+
+@transaction.atomic
+def revoke_supervisor_role(user, *, actor=None) -> None:
+    """Take the role and every province away."""
+    user.groups.remove(_supervisor_group())
+    SupervisedProvince.objects.filter(user=user).delete()
+    log(instance=user, action=REVOKE_ACTION, user=actor)

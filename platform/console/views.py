@@ -21,6 +21,7 @@ from . import selectors
 from . import services as console_services
 from .forms import (
     DeskRepresentativeForm,
+    GrantSupervisorForm,
     OnboardAgencyForm,
     RegistryFilters,
     SupervisedProvincesForm,
@@ -163,11 +164,37 @@ def agency_toggle_active(request, pk):
 
 @national_only
 def supervisor_index(request):
+    form = GrantSupervisorForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            console_services.grant_supervisor_role(form.user, actor=request.user)
+            messages.success(
+                request,
+                _("%(name)s is a provincial supervisor; now give them their provinces.")
+                % {"name": form.user.get_username()},
+            )
+            return redirect("console_supervisor_provinces", pk=form.user.pk)
+        messages.error(request, _("Please correct the errors below."))
     return render(
         request,
         "console/supervisor_index.html",
-        {"supervisors": _page(request, selectors.supervisors()), "query": ""},
+        {"supervisors": _page(request, selectors.supervisors()), "form": form},
+        status=400 if form.errors else 200,
     )
+
+
+@national_only
+@require_POST
+def supervisor_revoke(request, pk):
+    user = selectors.supervisors().filter(pk=pk).first()
+    if user is None:
+        raise Http404
+    console_services.revoke_supervisor_role(user, actor=request.user)
+    messages.warning(
+        request,
+        _("%(name)s is no longer a provincial supervisor.") % {"name": user.get_username()},
+    )
+    return redirect("console_supervisor_index")
 
 
 @national_only

@@ -8,7 +8,7 @@ from wagtail.admin.menu import MenuItem
 from tenants.guards import national_screen_allowed, on_public_schema
 
 from . import views
-from .constants import PROVINCES_ACTION, REPRESENTATIVE_ACTION
+from .constants import GRANT_ACTION, PROVINCES_ACTION, REPRESENTATIVE_ACTION, REVOKE_ACTION
 from .jobs import RETRY_ACTION, JobViewSet
 
 
@@ -23,6 +23,11 @@ def register_console_urls():
             "supervisors/<int:pk>/",
             views.supervisor_provinces,
             name="console_supervisor_provinces",
+        ),
+        path(
+            "supervisors/<int:pk>/revoke/",
+            views.supervisor_revoke,
+            name="console_supervisor_revoke",
         ),
         path(
             "agencies/<int:pk>/toggle-active/",
@@ -81,4 +86,12 @@ def register_job_log_actions(actions):
     )
     actions.register_action(
         PROVINCES_ACTION, _("Supervised provinces"), _("Supervised provinces changed")
+    )
+    actions.register_action(
+        GRANT_ACTION, _("Make a provincial supervisor"), _("Provincial supervisor role given")
+    )
+    actions.register_action(
+        REVOKE_ACTION,
+        _("Remove a provincial supervisor"),
+        _("Provincial supervisor role taken away"),
     )
