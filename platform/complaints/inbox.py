@@ -7,6 +7,7 @@ on the national portal, answer them or send them back; provincial supervisors re
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -188,11 +189,20 @@ def complaint_file(request, code, pk):
 # --- The national level: escalated complaints -----------------------------------------------
 
 
+def _in_provinces(found, provinces) -> bool:
+    """Is the complaint's agency, or the unit that handled its request, in ``provinces``
+    (None: every province)?"""
+    if provinces is None:
+        return True
+    handled_in = found.request.province if found.request_id else ""
+    return found.agency.province in provinces or handled_in in provinces
+
+
 def _escalated(request, code):
     check_national(request, READERS)
     found = escalated_complaint(code)
     provinces = visible_provinces(request.user)
-    if found is None or (provinces is not None and found.agency.province not in provinces):
+    if found is None or not _in_provinces(found, provinces):
         raise Http404  # a provincial supervisor never meets another province's complaint
     return found
 
@@ -209,7 +219,7 @@ def national_inbox(request):
     rows = escalated_complaints(province=province, every=every).order_by("due_on", "filed_at")
     provinces = visible_provinces(request.user)
     if provinces is not None:
-        rows = rows.filter(agency__province__in=provinces)
+        rows = rows.filter(Q(agency__province__in=provinces) | Q(request__province__in=provinces))
     return render(
         request,
         "complaints/national_inbox.html",
