@@ -32,7 +32,7 @@ class Unit(models.Model):
         ordering = ["level", "province", "city", "name"]
 
     def __str__(self) -> str:
-        place = ", ".join(part for part in (self.get_province_display(), self.city) if part)
+        place = "، ".join(part for part in (self.get_province_display(), self.city) if part)
         return f"{self.name} ({place})" if place else self.name
 
 

@@ -215,3 +215,19 @@ def test_the_agency_administrator_manages_units_and_clerks_read_them(
     assert "دفتر پیشخوان کرج" in clerk.get("/admin/units/").content.decode()
     assert clerk.get("/admin/units/new/").status_code in (302, 403)
     assert national_admin_client.get("/admin/units/").status_code == 404
+
+
+def test_an_editor_places_a_service_at_units_in_the_page_editor(agency, staff_client):
+    shiraz, _qom = _deliver_at(agency, SHIRAZ, QOM)
+    with schema_context(agency.schema_name):
+        page = ServicePage.objects.get(slug="birth-registration", locale__language_code="fa")
+    editor = staff_client(agency, AgencyRole.EDITOR)
+
+    html = editor.get(f"/admin/pages/{page.pk}/edit/").content.decode()
+
+    assert "محل ارائه" in html
+    assert f'name="units" value="{shiraz.pk}"' in html
+    assert "ادارهٔ ثبت احوال شیراز (فارس، شیراز)" in html
+    # Editors read the units; only the agency's administrator changes them.
+    assert editor.get("/admin/units/").status_code == 200
+    assert editor.get(f"/admin/units/edit/{shiraz.pk}/").status_code in (302, 403)
