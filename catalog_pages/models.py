@@ -27,7 +27,7 @@ from tenants.constants import ServiceLevel
 
 from .blocks import ProseBlock
 from .constants import Audience, Delivery, DeskMode, DocumentFormat, FormFieldType, PackagePart
-from .units import Unit  # noqa: F401 - the app's models are found here
+from .units import Unit, units_of  # noqa: F401 - the app's models are found here
 
 
 class ChoiceArrayField(ArrayField):
@@ -448,7 +448,7 @@ class ServicePage(RoutablePageMixin, BasePage):
         ancestors = list(self.get_ancestors().filter(depth__gt=1))
         home = ancestors[0] if ancestors else None  # the agency home is the site root
         context["package"] = package
-        context["units"] = list(self.units.order_by("province", "city", "name"))
+        context["units"] = list(units_of(self))
         context["breadcrumbs"] = ancestors
         context["structured_data"] = self.structured_data(request, home=home, fees=package["fees"])
         return context

@@ -36,6 +36,14 @@ class Unit(models.Model):
         return f"{self.name} ({place})" if place else self.name
 
 
+def units_of(service):
+    """The units a (live) service is delivered at, whichever translation is shown: they
+    are set on the Persian page and hold for its translations too."""
+    return units_in_order(
+        Unit.objects.filter(services__translation_key=service.translation_key).distinct()
+    )
+
+
 def units_in_order(queryset):
     """Units as citizens choose among them: by province, city, then name."""
     return queryset.order_by("province", "city", "name")

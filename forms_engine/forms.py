@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog_pages.constants import FormFieldType
-from catalog_pages.units import units_in_order
+from catalog_pages.units import units_of
 from persian.dates import fa_digits
 from persian.fields import (
     JalaliDateField,
@@ -148,7 +148,7 @@ class RequestForm(TakesOversized, forms.Form):
         self.field_specs = list(service.form_fields.all())
         self.documents = list(service.documents.all())
         # Where the service is delivered: the citizen chooses when there are several.
-        self.units = list(units_in_order(service.units.all()))
+        self.units = list(units_of(service))
         if len(self.units) > 1:
             self.fields["unit"] = forms.TypedChoiceField(
                 label=_("The office that handles your request"),

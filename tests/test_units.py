@@ -124,6 +124,10 @@ def test_the_citizen_chooses_the_unit_and_the_request_records_it(agency, agency_
     form = agency_client.get(form_url()).content.decode()
     assert '<select name="unit"' in form
     assert '<optgroup label="فارس">' in form and '<optgroup label="قم">' in form
+    # The English form offers the same units (they are set on the Persian page).
+    with schema_context(agency.schema_name):
+        english = ServicePage.objects.get(slug="birth-registration", locale__language_code="en")
+    assert '<select name="unit"' in agency_client.get(f"/en/apply/{english.pk}/").content.decode()
     assert "ادارهٔ ثبت احوال شیراز، شیراز" in form
 
     missing = agency_client.post(form_url(), _answers(_token(form)))
