@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -28,6 +28,7 @@ from tenants.constants import ServiceLevel
 
 from .blocks import ProseBlock
 from .constants import Audience, Delivery, DeskMode, DocumentFormat, FormFieldType, PackagePart
+from .units import Unit, units_of  # noqa: F401 - the app's models are found here
 
 
 class ChoiceArrayField(ArrayField):
@@ -282,6 +283,16 @@ class ServicePage(RoutablePageMixin, BasePage):
     last_reviewed_at = models.DateTimeField(
         _("last reviewed"), null=True, blank=True, editable=False
     )
+    # Where the service is delivered; none: at the agency itself (its headquarters).
+    units = ParentalManyToManyField(
+        "catalog_pages.Unit",
+        verbose_name=_("delivered at"),
+        related_name="services",
+        blank=True,
+        help_text=_(
+            "The units (HQ or field offices) that deliver this service; none: the agency itself."
+        ),
+    )
 
     base_form_class = ServicePageForm
 
@@ -310,6 +321,7 @@ class ServicePage(RoutablePageMixin, BasePage):
             [FieldPanel("unavailable"), FieldPanel("unavailable_reason")],
             heading=_("Availability"),
         ),
+        FieldPanel("units", widget=forms.CheckboxSelectMultiple),
         InlinePanel("steps", heading=_("Workflow steps"), label=_("Step"), min_num=0),
         MultiFieldPanel(
             [
@@ -442,6 +454,7 @@ class ServicePage(RoutablePageMixin, BasePage):
         ancestors = list(self.get_ancestors().filter(depth__gt=1))
         home = ancestors[0] if ancestors else None  # the agency home is the site root
         context["package"] = package
+        context["units"] = list(units_of(self))
         context["breadcrumbs"] = ancestors
         context["structured_data"] = self.structured_data(request, home=home, fees=package["fees"])
         return context

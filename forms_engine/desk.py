@@ -9,10 +9,12 @@ desk and by whom, and the citizen's receipt is printed.
 
 import uuid
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from wagtail.log_actions import log
 
@@ -47,9 +49,18 @@ def _service(page_id: int) -> ServicePage:
     return page
 
 
+def _closed(request):
+    """A deactivated agency takes no new requests, at the desk either."""
+    messages.error(
+        request, _("This agency is deactivated on Panjereh: no new request can be registered.")
+    )
+    return redirect("wagtailadmin_home")
+
+
 def choose(request):
     """Which service the walk-in citizen came for (searchable by title, paginated)."""
-    _agency(request)
+    if not _agency(request).is_active:
+        return _closed(request)
     typed = request.GET.get("q", "").strip()[:100]
     rows = _services().order_by("title")
     if typed:
@@ -71,6 +82,8 @@ def _limits(request, page_id):
 def intake(request, page_id):
     """The service's generated form, filled in by the clerk; on success, the receipt."""
     agency = _agency(request)
+    if not agency.is_active:
+        return _closed(request)
     page = _service(page_id)
     if request.method != "POST":
         form = RequestForm(service=page, initial={"submission_token": uuid.uuid4()})
@@ -114,6 +127,7 @@ def intake(request, page_id):
         mobile=form.first_of("mobile"),
         channel=Channel.DESK,
         registered_by=request.user.get_username(),
+        unit=form.chosen_unit(),
     )
     if created:
         log(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog_pages.constants import FormFieldType
+from catalog_pages.units import units_of
 from persian.dates import fa_digits
 from persian.fields import (
     JalaliDateField,
@@ -126,6 +127,15 @@ def _form_field(spec) -> forms.Field:
     return forms.CharField(max_length=max_length, **common)
 
 
+def _unit_choices(units) -> list:
+    """Units grouped by province, each named with its city."""
+    groups: dict[str, list] = {}
+    for unit in units:
+        label = f"{unit.name}، {unit.city}" if unit.city else unit.name
+        groups.setdefault(unit.get_province_display(), []).append((unit.pk, label))
+    return [("", _("Choose…")), *groups.items()]
+
+
 class RequestForm(TakesOversized, forms.Form):
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
 
@@ -137,6 +147,19 @@ class RequestForm(TakesOversized, forms.Form):
         self.kept_slots = set(kept_slots)
         self.field_specs = list(service.form_fields.all())
         self.documents = list(service.documents.all())
+        # Where the service is delivered: the citizen chooses when there are several.
+        self.units = list(units_of(service))
+        if len(self.units) > 1:
+            self.fields["unit"] = forms.TypedChoiceField(
+                label=_("The office that handles your request"),
+                coerce=int,
+                choices=_unit_choices(self.units),
+                error_messages={
+                    "required": gettext_lazy("Choose the office that handles your request."),
+                    "invalid_choice": gettext_lazy("Choose one of the offices listed."),
+                },
+                help_text=_("Offices are listed by province and city."),
+            )
         for spec in self.field_specs:
             self.fields[f"field_{spec.name}"] = _form_field(spec)
         for document in self.documents:
@@ -153,6 +176,18 @@ class RequestForm(TakesOversized, forms.Form):
                     % {"title": document.title}
                 },
             )
+
+    @property
+    def unit_field(self):
+        return self["unit"] if "unit" in self.fields else None
+
+    def chosen_unit(self):
+        """The unit that handles the request: the one chosen, the only one, or None (the
+        agency itself)."""
+        if len(self.units) == 1:
+            return self.units[0]
+        chosen = self.cleaned_data.get("unit")
+        return next((unit for unit in self.units if unit.pk == chosen), None)
 
     @staticmethod
     def upload_limits(service) -> dict[str, int]:

@@ -80,6 +80,7 @@ def apply(request, page):
         uploads=uploads,
         national_id=form.first_of("national_id"),
         mobile=form.first_of("mobile"),
+        unit=form.chosen_unit(),
     )
     return redirect("request_receipt", page_id=page.pk, code=submitted.tracking_code)
 

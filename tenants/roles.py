@@ -34,6 +34,10 @@ _DESKS = tuple(
     for model in ("desk", "openinghours", "closure")
     for action in ("add", "change", "delete", "view")
 )
+# The agency's units (HQ and field offices): its administrator manages them; staff who
+# place requests and pages at a unit read them.
+_UNITS = tuple(f"catalog_pages.{action}_unit" for action in ("add", "change", "delete", "view"))
+VIEW_UNITS = "catalog_pages.view_unit"
 
 _IMAGES = ("wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image")
 _DOCUMENTS = (
@@ -73,24 +77,25 @@ AGENCY_ROLES = (
             HANDLE_APPOINTMENTS,
             *_DESKS,
             FILL_SELF_ASSESSMENT,
+            *_UNITS,
         ),
     ),
     Role(
         AgencyRole.EDITOR,
-        permissions=(ACCESS_ADMIN,),
+        permissions=(ACCESS_ADMIN, VIEW_UNITS),
         page_permissions=("add_page", "change_page", "lock_page", "unlock_page"),
         collection_permissions=_IMAGES + _DOCUMENTS,
     ),
     Role(
         AgencyRole.REVIEWER,
-        permissions=(ACCESS_ADMIN,),
+        permissions=(ACCESS_ADMIN, VIEW_UNITS),
         page_permissions=("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
         collection_permissions=_IMAGES + _DOCUMENTS,
         approves=True,
     ),
     Role(
         AgencyRole.REQUEST_CLERK,
-        permissions=(ACCESS_ADMIN, HANDLE_REQUESTS, HANDLE_APPOINTMENTS),
+        permissions=(ACCESS_ADMIN, HANDLE_REQUESTS, HANDLE_APPOINTMENTS, VIEW_UNITS),
     ),
     Role(AgencyRole.COMPLAINT_HANDLER, permissions=(ACCESS_ADMIN, HANDLE_COMPLAINTS)),
     Role(AgencyRole.REPORT_VIEWER, permissions=(ACCESS_ADMIN, VIEW_SURVEY_RESULTS)),

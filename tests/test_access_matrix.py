@@ -339,8 +339,8 @@ def _resources(world):
         "/admin/search_synonyms/",
         "/admin/taxonomy_topics/",
         "/admin/taxonomy_life_events/new/",
-        "/admin/agencies/",
         "/admin/agencies/onboard/",
+        "/admin/supervisors/",
         "/admin/national-survey-results/",
     ]
     for path in national_screens:
@@ -348,7 +348,11 @@ def _resources(world):
         rows.append((f"national {path}", portal, "GET", path, None, national))
     # Reports of the national portal (nothing to change in them): supervisors read them too.
     readers = {NationalRole.ADMINISTRATOR, NationalRole.PROVINCIAL_SUPERVISOR}
-    for path in ("/admin/unanswered-searches/", "/admin/unanswered-searches/?export=csv"):
+    for path in (
+        "/admin/unanswered-searches/",
+        "/admin/unanswered-searches/?export=csv",
+        "/admin/agencies/",  # the registry: a supervisor reads their provinces' agencies
+    ):
         rows.append((f"national {path} via A", a_host, "GET", path, None, set()))
         rows.append((f"national {path}", portal, "GET", path, None, readers))
     rows.append(

@@ -256,7 +256,15 @@ def test_the_agency_administrator_handles_complaints_too(setting, client_for, st
 def test_unanswered_past_the_deadline_escalates_to_the_national_level(
     setting, client_for, staff_client, national_client, national_admin_client
 ):
-    supervisor = national_client(NationalRole.PROVINCIAL_SUPERVISOR)
+    from django.contrib.auth import get_user_model
+
+    from tenants.models import Agency, SupervisedProvince
+
+    supervisor = national_client(NationalRole.PROVINCIAL_SUPERVISOR, username="tehran-supervisor")
+    SupervisedProvince.objects.create(
+        user=get_user_model().objects.get(username="tehran-supervisor"), province="tehran"
+    )
+    Agency.objects.filter(slug="civil-registration").update(province="tehran")
     complaint, portal = _filed(setting, client_for)
     Complaint.objects.filter(pk=complaint.pk).update(due_on=datetime.date(2020, 1, 1))
     fresh, _created = services.file_complaint(

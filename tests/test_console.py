@@ -68,9 +68,9 @@ def test_console_is_closed_to_people_without_the_permission(client_for, national
     assert response.status_code == 302
     assert response["Location"] == "/admin/login/?next=/admin/agencies/"
 
-    # A national role with admin access but not the agencies: back to the dashboard.
+    # A national role with admin access but not onboarding: back to the dashboard.
     supervisor = national_client(NationalRole.PROVINCIAL_SUPERVISOR)
-    response = supervisor.get("/admin/agencies/")
+    response = supervisor.get("/admin/agencies/onboard/")
     assert (response.status_code, response["Location"]) == (302, "/admin/")
 
 

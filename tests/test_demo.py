@@ -406,3 +406,26 @@ def test_every_new_screen_has_rows_to_show(demo, db, client_for):
     assert received.exists()
     assert all(sms.template_version.template_id == own.pk for sms in received)
     assert all(sms.text.startswith("تأمین اجتماعی:") for sms in received)
+
+
+def test_requests_are_spread_over_hq_and_field_units_in_several_provinces(demo, db):
+    from catalog_pages.units import Unit
+    from console.models import DeskRepresentative
+    from service_requests.models import ServiceRequest
+    from tenants.models import SupervisedProvince
+
+    for agency in demo["first"].agencies:
+        with schema_context(agency.schema_name):
+            units = list(Unit.objects.all())
+            delivered = ServicePage.objects.filter(units__isnull=False).distinct().count()
+        assert len(units) >= 2, agency.slug
+        assert any(unit.level == "hq" for unit in units), agency.slug
+        assert delivered >= 2, agency.slug
+    placed = ServiceRequest.objects.exclude(unit_id=None)
+    assert placed.values("agency", "unit_id").distinct().count() >= 12
+    assert placed.values("province").distinct().count() >= 5
+    assert set(placed.values_list("level", flat=True)) == {"hq", "field"}
+    assert DeskRepresentative.objects.count() == len(demo["first"].agencies)
+    overdue = [row for row in DeskRepresentative.objects.all() if row.is_overdue()]
+    assert len(overdue) == 1
+    assert SupervisedProvince.objects.filter(user__username="supervisor", province="fars").exists()

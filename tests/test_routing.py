@@ -57,7 +57,9 @@ def test_deactivated_agency_stops_answering(onboard, client_for):
 
     response = client_for("closed.localhost").get("/")
 
-    assert response.status_code == 404
+    # Gone for citizens (410, "this agency's site is not available"); its admin stays.
+    assert response.status_code == 410
+    assert client_for("closed.localhost").get("/admin/login/").status_code == 200
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ on the national portal, answer them or send them back; provincial supervisors re
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +21,7 @@ from service_requests.uploads import CONTENT_TYPES, oversized_uploads, with_uplo
 from tenants.constants import NationalRole, Province
 from tenants.guards import check_agency, check_national, has_national_role
 from tenants.roles import HANDLE_COMPLAINTS
+from tenants.selectors import visible_provinces
 
 from . import services
 from .constants import AGENCY_TRANSITIONS, OPEN_STATUSES, ComplaintStatus, Party
@@ -187,11 +189,21 @@ def complaint_file(request, code, pk):
 # --- The national level: escalated complaints -----------------------------------------------
 
 
+def _in_provinces(found, provinces) -> bool:
+    """Is the complaint's agency, or the unit that handled its request, in ``provinces``
+    (None: every province)?"""
+    if provinces is None:
+        return True
+    handled_in = found.request.province if found.request_id else ""
+    return found.agency.province in provinces or handled_in in provinces
+
+
 def _escalated(request, code):
     check_national(request, READERS)
     found = escalated_complaint(code)
-    if found is None:
-        raise Http404
+    provinces = visible_provinces(request.user)
+    if found is None or not _in_provinces(found, provinces):
+        raise Http404  # a provincial supervisor never meets another province's complaint
     return found
 
 
@@ -205,12 +217,19 @@ def national_inbox(request):
     province = province if province in Province.values else ""
     every = request.GET.get("every") == "1"
     rows = escalated_complaints(province=province, every=every).order_by("due_on", "filed_at")
+    provinces = visible_provinces(request.user)
+    if provinces is not None:
+        rows = rows.filter(Q(agency__province__in=provinces) | Q(request__province__in=provinces))
     return render(
         request,
         "complaints/national_inbox.html",
         {
             "rows": _page(request, rows),
-            "provinces": Province.choices,
+            "provinces": [
+                (value, label)
+                for value, label in Province.choices
+                if provinces is None or value in provinces
+            ],
             "province": province,
             "every": every,
             "query": _query_without_page(request),

@@ -11,11 +11,7 @@ def find_by_code(typed: str) -> Complaint | None:
     code = codes.normalise(typed)
     if not codes.is_well_formed(code):
         return None
-    return (
-        Complaint.objects.select_related("agency", "request")
-        .filter(code=code, agency__is_active=True)
-        .first()
-    )
+    return Complaint.objects.select_related("agency", "request").filter(code=code).first()
 
 
 def complaints_of(agency):

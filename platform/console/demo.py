@@ -6,7 +6,7 @@ gets one user per role (the same user names everywhere, each in its own agency),
 administrator holds every role of every agency and is national administrator, and a
 provincial supervisor works on the national portal; all share the demo password
 (``DEMO_ADMIN_PASSWORD``). Then each agency receives citizens' requests in every status
-(``console.demo_requests``), complaints and objections in every status
+(``console.demo_requests``) at its HQ and field units (``console.demo_units``), complaints and objections in every status
 (``console.demo_complaints``), and their SMS a fate, with a few citizens' replies and one
 agency's own SMS text (``console.demo_sms``). Everything is idempotent: a second run changes nothing.
 """
@@ -21,13 +21,15 @@ from django.contrib.auth.hashers import make_password
 
 from catalog_pages.services import import_catalogue
 from tenants import services
-from tenants.constants import AgencyRole, NationalRole
-from tenants.models import Agency
+from tenants.constants import AgencyRole, NationalRole, Province
+from tenants.models import Agency, SupervisedProvince
 from tenants.schemas import in_public_schema
 
 from .demo_complaints import seed_complaints
+from .demo_representatives import seed_representative
 from .demo_requests import seed_requests
 from .demo_sms import latest_sms, seed_inbound_sms, settle_sms, write_agency_override
+from .demo_units import seed_units
 
 CATALOGUE_DIR = Path(settings.BASE_DIR) / "demo" / "catalogues"
 
@@ -71,6 +73,19 @@ def _password_hash(username: str, password: str) -> str:
     return make_password(password)
 
 
+SUPERVISED_PROVINCE = Province.FARS
+
+
+def seed_supervised_province(username: str) -> bool:
+    """The demo supervisor supervises Fars (the Shiraz municipality's province)."""
+    with in_public_schema():
+        user = get_user_model().objects.get(username=username)
+        _row, created = SupervisedProvince.objects.get_or_create(
+            user=user, province=SUPERVISED_PROVINCE
+        )
+    return created
+
+
 def seed_demo(*, admin_username: str, admin_password: str, stdout=None) -> Demo:
     """Import the demo catalogues, create the demo users and requests (each once)."""
     demo = Demo()
@@ -98,6 +113,8 @@ def seed_demo(*, admin_username: str, admin_password: str, stdout=None) -> Demo:
         users = time.monotonic()
         first_sms = latest_sms()
         changed |= write_agency_override(agency)
+        changed |= bool(seed_units(agency))
+        changed |= seed_representative(agency, index=index)
         made = seed_requests(agency, index=index)
         complaints = seed_complaints(agency, index=index)
         settle_sms(first_sms, seed=agency.slug)
@@ -131,6 +148,7 @@ def seed_demo(*, admin_username: str, admin_password: str, stdout=None) -> Demo:
             "public", username=username, password_hash=password_hash, roles=[role]
         )
         demo.users.append(("national", username, [str(role)]))
+    demo.changed |= seed_supervised_province(SUPERVISOR)
     demo.changed |= bool(seed_inbound_sms(demo.agencies))
     demo.users.append(("agency", admin_username, [str(role) for role in AgencyRole]))
     demo.users += [("agency", username, [str(role)]) for role, username in ROLE_USERS.items()]

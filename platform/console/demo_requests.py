@@ -250,6 +250,8 @@ def submit(agency, service, token, person: Citizen, rng, *, skip_optional: bool)
         for index, document in enumerate(form_probe.documents)
         if document.required or not skip_optional
     }
+    if len(form_probe.units) > 1:  # spread over the units the service is delivered at
+        data["unit"] = str(rng.choice(form_probe.units).pk)
     form = RequestForm(data, files, service=service)
     if not form.is_valid():
         raise ValueError(f"demo request to {agency.slug}/{service.slug} invalid: {form.errors}")
@@ -273,6 +275,7 @@ def submit(agency, service, token, person: Citizen, rng, *, skip_optional: bool)
         uploads=uploads,
         national_id=form.first_of("national_id"),
         mobile=form.first_of("mobile"),
+        unit=form.chosen_unit(),
     )
     return request
 

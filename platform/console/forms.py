@@ -6,6 +6,10 @@ from persian.digits import is_ascii_digits
 from tenants.constants import AGENCY_SLUG_MAX_LENGTH, AgencyKind, Province, ServiceLevel
 from tenants.models import Agency
 from tenants.services import validate_new_agency
+from themes.widgets import JalaliDateInput
+
+from .constants import AgencyStatus
+from .models import DeskRepresentative
 
 
 class AgencyChoiceField(forms.ModelChoiceField):
@@ -53,3 +57,68 @@ class OnboardAgencyForm(forms.Form):
                 for message in messages:
                     self.add_error(field, message)
         return cleaned
+
+
+class RegistryFilters(forms.Form):
+    """The agency registry's filters; the provinces offered are those the person may see."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("All kinds")), *AgencyKind.choices], required=False
+    )
+    province = forms.ChoiceField(label=_("Province"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All statuses")), *AgencyStatus.choices], required=False
+    )
+    overdue = forms.BooleanField(label=_("Representative overdue"), required=False)
+
+    def __init__(self, *args, provinces=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        shown = [
+            (value, label)
+            for value, label in Province.choices
+            if provinces is None or value in provinces
+        ]
+        self.fields["province"].choices = [("", _("All provinces")), *shown]
+
+
+class DeskRepresentativeForm(forms.ModelForm):
+    class Meta:
+        model = DeskRepresentative
+        fields = ["name", "post", "phone", "email", "notified_on", "named_on"]
+        widgets = {"notified_on": JalaliDateInput(), "named_on": JalaliDateInput()}
+
+    def clean(self):
+        cleaned = super().clean()
+        notified, named = cleaned.get("notified_on"), cleaned.get("named_on")
+        if named and not (cleaned.get("name") or "").strip():
+            self.add_error("name", _("Give the representative's name with the date named."))
+        if notified and named and named < notified:
+            self.add_error("named_on", _("The date named cannot be before the notice."))
+        return cleaned
+
+
+class SupervisedProvincesForm(forms.Form):
+    provinces = forms.MultipleChoiceField(
+        label=_("Provinces supervised"),
+        choices=Province.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class GrantSupervisorForm(forms.Form):
+    """Give the provincial supervisor role to a user of the national admin, by user name."""
+
+    username = forms.CharField(label=_("User name"), max_length=150)
+
+    def clean_username(self):
+        from django.contrib.auth import get_user_model
+
+        name = self.cleaned_data["username"].strip()
+        user = get_user_model().objects.filter(username=name, is_active=True).first()
+        if user is None:
+            raise ValidationError(_("No active user of the national admin has this user name."))
+        if user.is_superuser:
+            raise ValidationError(_("Operators already see everything."))
+        self.user = user
+        return name

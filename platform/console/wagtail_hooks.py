@@ -8,6 +8,7 @@ from wagtail.admin.menu import MenuItem
 from tenants.guards import national_screen_allowed, on_public_schema
 
 from . import views
+from .constants import GRANT_ACTION, PROVINCES_ACTION, REPRESENTATIVE_ACTION, REVOKE_ACTION
 from .jobs import RETRY_ACTION, JobViewSet
 
 
@@ -16,6 +17,18 @@ def register_console_urls():
     return [
         path("agencies/", views.agency_index, name="console_agency_index"),
         path("agencies/onboard/", views.agency_onboard, name="console_agency_onboard"),
+        path("agencies/<int:pk>/", views.agency_detail, name="console_agency_detail"),
+        path("supervisors/", views.supervisor_index, name="console_supervisor_index"),
+        path(
+            "supervisors/<int:pk>/",
+            views.supervisor_provinces,
+            name="console_supervisor_provinces",
+        ),
+        path(
+            "supervisors/<int:pk>/revoke/",
+            views.supervisor_revoke,
+            name="console_supervisor_revoke",
+        ),
         path(
             "agencies/<int:pk>/toggle-active/",
             views.agency_toggle_active,
@@ -29,10 +42,25 @@ class NationalMenuItem(MenuItem):
         return national_screen_allowed(request)
 
 
+class RegistryMenuItem(MenuItem):
+    def is_shown(self, request):
+        return national_screen_allowed(request, views.READERS)
+
+
 @hooks.register("register_admin_menu_item")
 def register_agencies_menu_item():
-    return NationalMenuItem(
+    return RegistryMenuItem(
         _("Agencies"), reverse("console_agency_index"), icon_name="site", order=150
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_supervisors_menu_item():
+    return NationalMenuItem(
+        _("Provincial supervisors"),
+        reverse("console_supervisor_index"),
+        icon_name="group",
+        order=151,
     )
 
 
@@ -51,3 +79,19 @@ def register_jobs():
 @hooks.register("register_log_actions")
 def register_job_log_actions(actions):
     actions.register_action(RETRY_ACTION, _("Retry a background job"), _("Background job retried"))
+    actions.register_action(
+        REPRESENTATIVE_ACTION,
+        _("Service-desk representative"),
+        _("Service-desk representative recorded"),
+    )
+    actions.register_action(
+        PROVINCES_ACTION, _("Supervised provinces"), _("Supervised provinces changed")
+    )
+    actions.register_action(
+        GRANT_ACTION, _("Make a provincial supervisor"), _("Provincial supervisor role given")
+    )
+    actions.register_action(
+        REVOKE_ACTION,
+        _("Remove a provincial supervisor"),
+        _("Provincial supervisor role taken away"),
+    )

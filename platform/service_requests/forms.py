@@ -140,6 +140,29 @@ class ExtensionForm(forms.Form):
     )
 
 
+class ReassignForm(forms.Form):
+    """Send a request to another unit of the agency (``units``: the agency's units)."""
+
+    unit = forms.TypedChoiceField(
+        label=_("Unit"),
+        coerce=int,
+        error_messages={"invalid_choice": _("Choose one of the agency's units.")},
+    )
+    note = forms.CharField(
+        label=_("Note (the citizen sees it)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = {unit.pk: unit for unit in units}
+        self.fields["unit"].choices = [("", _("Choose…"))] + [
+            (unit.pk, str(unit)) for unit in units
+        ]
+
+
 class AnswerForm(TakesOversized, forms.Form):
     document = CheckedFileField(
         label=_("Response document (PDF, JPEG or PNG, at most 10 MB)"),

@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 
 from catalog_pages.models import ServiceFormField, ServiceStep
+from catalog_pages.units import Unit
 from persian.digits import parse_whole_number
+from tenants.constants import Province, ServiceLevel
 from tenants.guards import check_agency
 from tenants.roles import HANDLE_REQUESTS
 
@@ -28,6 +30,7 @@ from .forms import (
     ExtensionForm,
     InboxFilters,
     MessageForm,
+    ReassignForm,
     StatusForm,
     StepForm,
 )
@@ -144,8 +147,41 @@ def _detail_context(found, **forms):
         "answer_form": forms.get("answer_form") or AnswerForm(),
         "can_answer": RequestStatus.ANSWERED in TRANSITIONS[found.status],
         "can_extend": found.extended_at is None and found.status in OPEN_STATUSES,
+        "reassign_form": forms.get("reassign_form") or _reassign_form(found),
+        "province_label": dict(Province.choices).get(found.province, ""),
+        "level_label": dict(ServiceLevel.choices).get(found.level, ""),
         "overdue": found.status in OPEN_STATUSES and found.promised_on < timezone.localdate(),
     }
+
+
+def _reassign_form(found, data=None):
+    """Offered for an open request when the agency has another unit to send it to."""
+    units = list(Unit.objects.order_by("level", "province", "city", "name"))
+    if found.status not in OPEN_STATUSES or not [u for u in units if u.pk != found.unit_id]:
+        return None
+    return ReassignForm(data, units=units)
+
+
+@require_POST
+def reassign(request, code):
+    found = _own_request(request, code)
+    form = _reassign_form(found, request.POST)
+    if form is None:
+        raise Http404
+    if form.is_valid():
+        unit = form.units[form.cleaned_data["unit"]]
+        before = found.unit_name
+        try:
+            services.reassign_unit(
+                found, unit, actor=request.user.get_username(), note=form.cleaned_data["note"]
+            )
+        except services.TransitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            _audit(request, found, "reassign", unit_from=before, unit_to=unit.name)
+            messages.success(request, _("The request was sent to %(unit)s.") % {"unit": unit.name})
+            return redirect("request_inbox_detail", code=found.tracking_code)
+    return _redisplay(request, found, reassign_form=form)
 
 
 def detail(request, code):

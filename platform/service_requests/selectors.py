@@ -15,7 +15,7 @@ def find_by_code(typed: str) -> ServiceRequest | None:
     return (
         ServiceRequest.objects.select_related("agency")
         .prefetch_related("history")
-        .filter(tracking_code=code, agency__is_active=True)
+        .filter(tracking_code=code)
         .first()
     )
 

@@ -83,6 +83,7 @@ def submit_request(
     mobile: str = "",
     channel: str = Channel.ONLINE,
     registered_by: str = "",
+    unit=None,
 ) -> tuple[ServiceRequest, bool]:
     """Create the request (or return the one this token already created). Returns (request, created).
 
@@ -103,8 +104,11 @@ def submit_request(
             service_key=service.translation_key,
             service_slug=service.slug,
             service_title=service.title,
-            level=service.level,
-            province=agency.province,
+            # The unit that handles it (``catalog_pages.units.Unit``), else the agency.
+            level=unit.level if unit is not None else service.level,
+            province=(unit.province if unit is not None else "") or agency.province,
+            unit_id=unit.pk if unit is not None else None,
+            unit_name=unit.name if unit is not None else "",
             sequence=sequence,
             tracking_code=code,
             submission_token=submission_token,
@@ -320,6 +324,41 @@ def change_status(
         raise TransitionError(reason)
     change = _record(locked, to_status, actor=actor, note=note)
     _sync(request, locked)
+    return change
+
+
+@transaction.atomic
+def reassign_unit(request: ServiceRequest, unit, *, actor: str, note: str = "") -> StatusChange:
+    """Hand an open request to another unit of the same agency (``unit``: a
+    ``catalog_pages.units.Unit`` of the agency's schema): the request records the unit, its
+    province and level, and its history says so (the citizen sees where it went)."""
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    locked = _lock(request)
+    if locked.status not in OPEN_STATUSES:
+        raise TransitionError(_("Only an open request can be sent to another unit."))
+    if locked.unit_id == unit.pk:
+        raise TransitionError(_("The request is already at this unit."))
+    locked.unit_id = unit.pk
+    locked.unit_name = unit.name
+    locked.province = unit.province or locked.agency.province
+    locked.level = unit.level
+    locked.save(update_fields=["unit_id", "unit_name", "province", "level", "updated_at"])
+    with translation.override(settings.LANGUAGE_CODE):
+        step = _("Referred to %(unit)s") % {"unit": unit.name}
+    change = StatusChange.objects.create(
+        request=locked,
+        kind=ChangeKind.STEP,
+        from_status=locked.status,
+        to_status=locked.status,
+        step=step[:255],
+        note=note.strip(),
+        actor=actor,
+        at=timezone.now(),
+    )
+    for field in ("unit_id", "unit_name", "province", "level"):
+        setattr(request, field, getattr(locked, field))
     return change
 
 

@@ -25,6 +25,7 @@ def register_inbox_urls():
         path("requests/<str:code>/messages/", inbox.message, name="request_inbox_message"),
         path("requests/<str:code>/step/", inbox.step, name="request_inbox_step"),
         path("requests/<str:code>/extend/", inbox.extend, name="request_inbox_extend"),
+        path("requests/<str:code>/unit/", inbox.reassign, name="request_inbox_reassign"),
         path("requests/<str:code>/answer/", inbox.answer, name="request_inbox_answer"),
         path(
             "requests/<str:code>/attachments/<int:pk>/",
@@ -44,6 +45,10 @@ REQUEST_LOG_ACTIONS = {
     "panjereh.request.step": (_("Record a step"), _("Request step recorded")),
     "panjereh.request.message": (_("Message a citizen"), _("Message sent to the citizen")),
     "panjereh.request.extension": (_("Extend a deadline"), _("Request deadline extended")),
+    "panjereh.request.reassign": (
+        _("Send a request to another unit"),
+        _("Request sent to another unit"),
+    ),
     "panjereh.request.answer": (_("Answer a request"), _("Request answered")),
     "panjereh.request.file": (_("Open a citizen's file"), _("Citizen's file opened")),
     "panjereh.request.desk_intake": (
