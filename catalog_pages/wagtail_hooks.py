@@ -74,6 +74,8 @@ def register_review_log_action(actions):
         _("Confirm a package needs no change"),
         _("Package reviewed: nothing to change"),
     )
+
+
 class UnitViewSet(ModelViewSet):
     """The agency's HQ and field units, in its own admin: its administrator manages them,
     request clerks and editors read them. Rows of the agency's schema; no such screen on
