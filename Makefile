@@ -47,8 +47,11 @@ run: install var/secret_key
 		kill -INT $$worker; wait $$worker; \
 		$(RUN_ENV) $(MANAGE) embedded_postgres release
 
+# Two test processes (CI has two cores), each with its own test database; a module's tests
+# stay together in one process (its module fixtures are built once).
+TEST_WORKERS ?= 2
 test: install lint browser
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
 browser:

@@ -25,6 +25,7 @@ from wagtail.search import index
 
 from persian.dates import fa_digits
 from tenants.constants import ServiceLevel
+from tenants.schemas import on_public_schema
 
 from .blocks import ProseBlock
 from .constants import Audience, Delivery, DeskMode, DocumentFormat, FormFieldType, PackagePart
@@ -59,6 +60,12 @@ class BasePage(Page):
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def can_create_at(cls, parent):
+        # Agency pages live in the agencies' schemas only: the public schema has no tables
+        # for them (Wagtail asks, e.g., in the national admin's site history).
+        return not on_public_schema() and super().can_create_at(parent)
 
 
 # --------------------------------------------------------------------------------------

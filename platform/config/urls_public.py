@@ -3,15 +3,31 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
+from wagtail.admin.views.reports.audit_logging import LogEntriesView
 
 from portal import views as portal_views
 from search import views as search_views
 from service_requests import views as request_views
 from surveys import views as survey_views
+from tenants.guards import national_only
+
+
+def _administrators_only(view):
+    """Wagtail's view, for national administrators only (signed out: the admin's login)."""
+    return require_admin_access(national_only(view))
+
 
 urlpatterns = [
     # Wagtail's deliberate error page ("failwhale") would let any staff member raise 500s.
     path("admin/failwhale/", portal_views.not_found),
+    # The site history lists the audit entries of every agency and province: a provincial
+    # supervisor would read other provinces'.
+    path("admin/reports/site-history/", _administrators_only(LogEntriesView.as_view())),
+    path(
+        "admin/reports/site-history/results/",
+        _administrators_only(LogEntriesView.as_view(results_only=True)),
+    ),
     # National administrators: agency registry and onboarding, holidays, synonyms, SMS outbox.
     path("admin/", include(wagtailadmin_urls)),
     path("api/v1/search", search_views.search_api, name="search_api"),

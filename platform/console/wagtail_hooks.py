@@ -71,6 +71,13 @@ def hide_page_explorer_on_national_admin(request, menu_items):
         menu_items[:] = [item for item in menu_items if item.name != "explorer"]
 
 
+@hooks.register("construct_reports_menu")
+def hide_site_history_from_supervisors(request, menu_items):
+    """The national site history is for national administrators only (config.urls_public)."""
+    if on_public_schema() and not national_screen_allowed(request):
+        menu_items[:] = [item for item in menu_items if item.name != "site-history"]
+
+
 @hooks.register("register_admin_viewset")
 def register_jobs():
     return JobViewSet("background_jobs")
