@@ -10,7 +10,6 @@ import logging
 import uuid
 
 from django.conf import settings
-from django.core.files.base import File
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from service_requests.constants import ProofSubject
 from service_requests.models import PendingUpload
 from service_requests.services import Upload
 from service_requests.services import _forget_pending_uploads as forget_pending_uploads
-from service_requests.storage import private_storage
+from service_requests.storage import removing_files_on_failure, save_private
 from service_requests.working_days import promised_date
 
 from . import codes, notices
@@ -54,13 +53,7 @@ def due_date(day=None):
 def _store_files(complaint: Complaint, uploads, party: str, written: list[str]) -> None:
     for upload in uploads:
         name = f"{complaint.agency.schema_name}/complaints/{uuid.uuid4().hex}.{upload.kind}"
-        try:
-            saved = private_storage.save(name, File(upload.file))
-        except BaseException:
-            if private_storage.exists(name):
-                private_storage.delete(name)
-            raise
-        written.append(saved)
+        saved = save_private(name, upload.file, written)
         ComplaintFile.objects.create(
             complaint=complaint,
             party=party,
@@ -70,17 +63,6 @@ def _store_files(complaint: Complaint, uploads, party: str, written: list[str]) 
             size=upload.size,
             sha256=upload.sha256,
         )
-
-
-def _removing_files_on_failure(work):
-    written: list[str] = []
-    try:
-        with transaction.atomic():
-            return work(written)
-    except BaseException:
-        for name in written:
-            private_storage.delete(name)
-        raise
 
 
 def file_complaint(
@@ -151,7 +133,7 @@ def file_complaint(
 
     for attempt in range(1, CODE_ATTEMPTS + 1):
         try:
-            return _removing_files_on_failure(work), True
+            return removing_files_on_failure(work), True
         except IntegrityError:
             existing = Complaint.objects.filter(submission_token=submission_token).first()
             if existing is not None:
@@ -262,7 +244,7 @@ def answer_complaint(
         _sync(complaint, locked)
         return change
 
-    return _removing_files_on_failure(work)
+    return removing_files_on_failure(work)
 
 
 @transaction.atomic

@@ -7,13 +7,12 @@ and removed again if it fails.
 
 import uuid
 
-from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from persian.dates import to_persian_digits
-from service_requests.storage import private_storage
+from service_requests.storage import private_storage, removing_files_on_failure, save_private
 
 from . import periods
 from .constants import ITEMS_BY_KEY, MAX_EVIDENCE_PER_ITEM, MAX_PHOTOS, AssessmentStatus
@@ -30,28 +29,6 @@ from .models import (
 
 class EvaluationError(ValueError):
     """The step is not possible now; the message says why (in Persian)."""
-
-
-def _store(name: str, upload, written: list[str]) -> str:
-    try:
-        saved = private_storage.save(name, File(upload.file))
-    except BaseException:
-        if private_storage.exists(name):
-            private_storage.delete(name)
-        raise
-    written.append(saved)
-    return saved
-
-
-def _removing_files_on_failure(work):
-    written: list[str] = []
-    try:
-        with transaction.atomic():
-            return work(written)
-    except BaseException:
-        for name in written:
-            private_storage.delete(name)
-        raise
 
 
 # --- Periods ----------------------------------------------------------------------------------
@@ -124,7 +101,7 @@ def save_assessment(
                 Evidence.objects.create(
                     answer=answer,
                     title=upload.title,
-                    file=_store(name, upload, written),
+                    file=save_private(name, upload.file, written),
                     content_type=upload.kind,
                     size=upload.size,
                     sha256=upload.sha256,
@@ -134,7 +111,7 @@ def save_assessment(
         locked.save(update_fields=["updated_at"])
         return locked
 
-    return _removing_files_on_failure(work)
+    return removing_files_on_failure(work)
 
 
 def submit_assessment(assessment: SelfAssessment, *, actor: str) -> SelfAssessment:
@@ -217,14 +194,14 @@ def record_inspection(
             InspectionPhoto.objects.create(
                 inspection=inspection,
                 title=upload.title,
-                file=_store(name, upload, written),
+                file=save_private(name, upload.file, written),
                 content_type=upload.kind,
                 size=upload.size,
                 sha256=upload.sha256,
             )
         return inspection
 
-    return _removing_files_on_failure(work)
+    return removing_files_on_failure(work)
 
 
 def issue_result(inspection: Inspection) -> Inspection:

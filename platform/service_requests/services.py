@@ -12,7 +12,6 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.files.base import File
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
@@ -39,7 +38,7 @@ from .models import (
     ServiceRequest,
     StatusChange,
 )
-from .storage import document_path, private_storage
+from .storage import document_path, private_storage, removing_files_on_failure, save_private
 from .working_days import promised_date, working_days_between
 
 logger = logging.getLogger("panjereh." + __name__)
@@ -145,7 +144,7 @@ def submit_request(
 
     for attempt in range(1, TRACKING_CODE_ATTEMPTS + 1):
         try:
-            return _removing_files_on_failure(work), True
+            return removing_files_on_failure(work), True
         except IntegrityError:
             # A double click raced us to the same token: that request is the answer.
             existing = ServiceRequest.objects.filter(submission_token=submission_token).first()
@@ -211,7 +210,7 @@ def keep_pending_upload(
             return None  # a token of another agency's form: keep nothing
         if client is not None and not _client_may_keep(client, inspected.size, previous):
             return None
-        name = _save_private(
+        name = save_private(
             f"{agency.schema_name}/pending/{token}/{uuid.uuid4().hex}.{inspected.kind}",
             upload,
             written,
@@ -233,7 +232,7 @@ def keep_pending_upload(
         transaction.on_commit(lambda: private_storage.delete(replaced))
         return previous
 
-    return _removing_files_on_failure(work)
+    return removing_files_on_failure(work)
 
 
 def _client_may_keep(client: str, size: int, replacing: PendingUpload | None) -> bool:
@@ -449,33 +448,7 @@ def record_step(
 
 
 def _store(agency_schema: str, upload: Upload, written: list[str]) -> str:
-    return _save_private(document_path(agency_schema, upload.kind), upload.file, written)
-
-
-def _save_private(name: str, content, written: list[str]) -> str:
-    """Write ``content`` to private storage under ``name`` (a fresh, generated one) and note it
-    in ``written``; a write that fails part-way leaves no part file behind."""
-    existed = private_storage.exists(name)
-    try:
-        saved = private_storage.save(name, File(content))
-    except BaseException:
-        if not existed and private_storage.exists(name):
-            private_storage.delete(name)
-        raise
-    written.append(saved)
-    return saved
-
-
-def _removing_files_on_failure(work):
-    """Run ``work(written)`` in a transaction; delete the files it wrote if anything fails."""
-    written: list[str] = []
-    try:
-        with transaction.atomic():
-            return work(written)
-    except BaseException:
-        for name in written:
-            private_storage.delete(name)
-        raise
+    return save_private(document_path(agency_schema, upload.kind), upload.file, written)
 
 
 def send_message(
@@ -522,7 +495,7 @@ def send_message(
         _sync(request, locked)
         return message
 
-    return _removing_files_on_failure(work)
+    return removing_files_on_failure(work)
 
 
 def _verification_code() -> str:
@@ -556,7 +529,7 @@ def answer_request(
         _sync(request, locked)
         return response
 
-    return _removing_files_on_failure(work)
+    return removing_files_on_failure(work)
 
 
 def _request_replied_to(inbound) -> ServiceRequest | None:
