@@ -1,0 +1,194 @@
+"""Management reports: exact figures on requests with known timestamps across Jalali
+month boundaries (30 Esfand 1403 / 1 Farvardin 1404, the 31-day Farvardin) and a paused
+interval; the national and agency screens, their exports and the official reports."""
+
+import datetime
+import uuid
+from contextlib import contextmanager
+from types import SimpleNamespace
+from unittest import mock
+
+import pytest
+
+from reports import selectors
+from reports.periods import Period
+from service_requests import services as requests_services
+from service_requests.constants import RequestStatus, Sender
+from service_requests.models import Holiday, ResponseDocument, ServiceRequest
+
+UTC = datetime.UTC
+FARVARDIN_1404 = Period("month", 1404, 1)
+ESFAND_1403 = Period("month", 1403, 12)
+FAR_FUTURE = datetime.datetime(2030, 1, 1, tzinfo=UTC)
+
+
+def at(*parts) -> datetime.datetime:
+    return datetime.datetime(*parts, tzinfo=UTC)
+
+
+@contextmanager
+def clock(when):
+    with mock.patch("django.utils.timezone.now", return_value=when):
+        yield
+
+
+def submit(agency, when, *, duration, level="hq", unit_id=None, service_key=None):
+    service = SimpleNamespace(
+        translation_key=service_key or uuid.uuid4(),
+        slug="service",
+        title="خدمت آزمایشی",
+        level=level,
+        duration_days=duration,
+    )
+    with clock(when):
+        request, _created = requests_services.submit_request(
+            agency=agency, service=service, submission_token=uuid.uuid4(), data={}, uploads=[]
+        )
+    if unit_id is not None:
+        ServiceRequest.objects.filter(pk=request.pk).update(unit_id=unit_id)
+        request.unit_id = unit_id
+    return request
+
+
+def move(request, to_status, when, note=""):
+    with clock(when):
+        requests_services.change_status(request, to_status, actor="clerk", note=note or "—")
+
+
+def answer(request, when):
+    ResponseDocument.objects.create(
+        request=request,
+        file="x.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        verification_code=uuid.uuid4().hex[:16],
+        issued_at=when,
+        issued_by="clerk",
+    )
+    move(request, RequestStatus.ANSWERED, when)
+
+
+def build_world(onboard):
+    """Agency A (Tehran) with six requests, agency B (Isfahan) with one; Nowruz holidays."""
+    for day in (21, 22, 23, 24):
+        Holiday.objects.create(date=datetime.date(2025, 3, day), title="نوروز")
+    a = onboard(name_fa="الف آزمایشی", province="tehran").agency
+    b = onboard(name_fa="ب آزمایشی", province="isfahan").agency
+    r = {}
+    # R1: received 23:00 on 30 Esfand (Tehran), accepted 00:30 on 1 Farvardin, answered on
+    # 6 Farvardin: 2 working days (the Nowruz holidays and a Friday between).
+    r[1] = submit(a, at(2025, 3, 20, 19, 30), duration=5)
+    move(r[1], RequestStatus.ACCEPTED, at(2025, 3, 20, 21, 0))
+    move(r[1], RequestStatus.IN_PROGRESS, at(2025, 3, 22, 6, 0))
+    answer(r[1], at(2025, 3, 26, 8, 0))
+    # R2: accepted, waits three working days for the citizen, answered late.
+    r[2] = submit(a, at(2025, 3, 25, 5, 0), duration=3)
+    move(r[2], RequestStatus.ACCEPTED, at(2025, 3, 25, 6, 0))
+    move(r[2], RequestStatus.INCOMPLETE, at(2025, 3, 26, 6, 0), note="مدرک کم است")
+    with clock(at(2025, 3, 30, 6, 0)):
+        requests_services.send_message(
+            r[2], sender=Sender.CITIZEN, author="citizen", body="بفرمایید"
+        )
+    move(r[2], RequestStatus.ACCEPTED, at(2025, 3, 30, 7, 0))
+    move(r[2], RequestStatus.IN_PROGRESS, at(2025, 3, 30, 8, 0))
+    answer(r[2], at(2025, 4, 2, 6, 0))
+    # R3: received and rejected in Esfand.
+    r[3] = submit(a, at(2025, 3, 10, 6, 30), duration=5)
+    move(r[3], RequestStatus.REJECTED, at(2025, 3, 11, 6, 30), note="خارج از صلاحیت")
+    # R4: accepted in Esfand, never answered: overdue since 17 March.
+    r[4] = submit(a, at(2025, 3, 15, 6, 30), duration=2)
+    move(r[4], RequestStatus.ACCEPTED, at(2025, 3, 16, 6, 30))
+    # R5: a field unit's, at 23:50 on 31 Farvardin; R6 ten minutes into 1 Ordibehesht.
+    r[5] = submit(a, at(2025, 4, 20, 20, 20), duration=5, level="field", unit_id=7)
+    r[6] = submit(a, at(2025, 4, 20, 20, 40), duration=5, level="field", unit_id=7)
+    # R7: agency B's, answered in 4 working days of 10 promised.
+    r[7] = submit(b, at(2025, 4, 1, 6, 0), duration=10)
+    move(r[7], RequestStatus.ACCEPTED, at(2025, 4, 1, 7, 0))
+    move(r[7], RequestStatus.IN_PROGRESS, at(2025, 4, 2, 7, 0))
+    answer(r[7], at(2025, 4, 6, 6, 0))
+    for request in r.values():
+        request.refresh_from_db()
+    return SimpleNamespace(a=a, b=b, r=r)
+
+
+@pytest.fixture
+def world(onboard, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return build_world(onboard)
+
+
+def test_jalali_periods_start_and_end_at_midnight_in_tehran():
+    assert FARVARDIN_1404.start == at(2025, 3, 20, 20, 30)  # 00:00 on 1 Farvardin, Tehran
+    assert FARVARDIN_1404.end == at(2025, 4, 20, 20, 30)  # Farvardin has 31 days
+    assert ESFAND_1403.last_day == datetime.date(2025, 3, 20)  # 1403 is leap: 30 Esfand
+    assert (ESFAND_1403.end - ESFAND_1403.start).days == 30
+    assert Period("month", 1404, 12).last_day == datetime.date(2026, 3, 20)  # 29 days
+    assert (Period("month", 1404, 12).end - Period("month", 1404, 12).start).days == 29
+    assert Period("month", 1404, 7).start == at(2025, 9, 22, 20, 30)  # Mehr: 30-day months
+    assert Period("quarter", 1404, 1).end == Period("month", 1404, 4).start
+    assert Period("half", 1404, 2).start == Period("month", 1404, 7).start
+    assert Period("year", 1403, 1).end == FARVARDIN_1404.start
+
+
+@pytest.mark.django_db
+def test_the_requests_keep_their_report_times(world):
+    r = world.r
+    assert r[1].answer_days == 2 and r[1].promised_days == 5 and r[1].paused_days == 0
+    assert r[2].paused_days == 3
+    assert r[2].accepted_at == at(2025, 3, 25, 6, 0)  # the first acceptance
+    assert r[2].promised_on == datetime.date(2025, 4, 1)  # moved by the three days paused
+    assert (r[2].answer_days, r[2].promised_days) == (4, 3)
+    assert r[3].rejected_at == at(2025, 3, 11, 6, 30) and r[3].answer_days is None
+    assert r[7].answer_days == 4 and r[7].promised_days == 10
+
+
+@pytest.mark.django_db
+def test_a_month_s_figures_are_exact_across_the_nowruz_boundary(world):
+    farvardin = selectors.summary(selectors.Filters(FARVARDIN_1404), now=FAR_FUTURE)
+    assert farvardin["received"] == 3  # R2, R5 (23:50 on 31 Farvardin), R7
+    assert farvardin["accepted"] == 3  # R1 (00:30 on 1 Farvardin), R2, R7
+    assert farvardin["answered"] == 3
+    assert farvardin["rejected"] == 0
+    assert farvardin["pending"] == 2  # R4 and R5 at the end of Farvardin
+    assert farvardin["overdue_open"] == 1 and farvardin["answered_late"] == 1
+    assert farvardin["overdue"] == 2
+    assert farvardin["mean_days"] == pytest.approx(10 / 3)
+    assert farvardin["median_days"] == 4
+    assert farvardin["mean_promised_days"] == pytest.approx(6)
+    assert farvardin["on_time"] == 2
+
+    esfand = selectors.summary(selectors.Filters(ESFAND_1403), now=FAR_FUTURE)
+    assert (esfand["received"], esfand["accepted"], esfand["answered"]) == (3, 1, 0)
+    assert (esfand["rejected"], esfand["pending"], esfand["overdue_open"]) == (1, 2, 1)
+    assert esfand["mean_days"] is None and esfand["median_days"] is None
+
+    year = selectors.summary(selectors.Filters(Period("year", 1404, 1)), now=FAR_FUTURE)
+    assert year["received"] == 4  # R6 too (1 Ordibehesht); R1 was Esfand 1403's
+    assert year["pending"] == 3  # R4, R5, R6 are still open
+
+
+@pytest.mark.django_db
+def test_filters_split_by_agency_province_level_unit_and_service(world):
+    def received(**kwargs):
+        filters = selectors.Filters(FARVARDIN_1404, **kwargs)
+        return selectors.summary(filters, now=FAR_FUTURE)["received"]
+
+    assert received(agency_id=world.a.pk) == 2
+    assert received(agency_id=world.b.pk) == 1
+    assert received(province="isfahan") == 1
+    assert received(provinces=frozenset({"isfahan"})) == 1
+    assert received(provinces=frozenset()) == 0
+    assert received(level="field") == 1 and received(level="hq") == 2
+    assert received(unit_id=7) == 1
+    assert received(service_key=str(world.r[7].service_key)) == 1
+
+    levels = {row["level"]: row for row in selectors.by_level(selectors.Filters(FARVARDIN_1404))}
+    assert levels["hq"]["received"] == 2 and levels["field"]["received"] == 1
+
+    ranked = selectors.by_agency(selectors.Filters(FARVARDIN_1404), now=FAR_FUTURE)
+    assert [row["agency_id"] for row in ranked] == [world.b.pk, world.a.pk]
+    assert ranked[0]["on_time_share"] == 1 and ranked[1]["on_time_share"] == 0.5
+
+    months = selectors.trend(selectors.Filters(Period("quarter", 1404, 1)))
+    assert [(m["received"], m["answered"]) for m in months] == [(3, 3), (1, 0), (0, 0)]
