@@ -2,7 +2,9 @@
 month boundaries (30 Esfand 1403 / 1 Farvardin 1404, the 31-day Farvardin) and a paused
 interval; the national and agency screens, their exports and the official reports."""
 
+import csv
 import datetime
+import io
 import uuid
 from contextlib import contextmanager
 from types import SimpleNamespace
@@ -192,3 +194,119 @@ def test_filters_split_by_agency_province_level_unit_and_service(world):
 
     months = selectors.trend(selectors.Filters(Period("quarter", 1404, 1)))
     assert [(m["received"], m["answered"]) for m in months] == [(3, 3), (1, 0), (0, 0)]
+
+
+# --- The screens ---------------------------------------------------------------------
+
+FARVARDIN_QUERY = "?kind=month&year=1404&number=1"
+NATIONAL_URL = "/admin/national-reports/"
+AGENCY_URL = "/admin/reports/"
+
+
+# The sheets of a report's XLSX, in order, and the rows of its headline figures.
+SUMMARY, TREND, LEVELS, RANKED = 0, 1, 2, 3
+FIGURES = {
+    "received": 2,
+    "accepted": 3,
+    "answered": 4,
+    "rejected": 5,
+    "pending": 6,
+    "overdue": 7,
+    "on_time": 8,
+    "mean": 9,
+    "median": 10,
+    "promised": 11,
+    "overdue_open": 12,
+    "late": 13,
+}
+
+
+def sheet_rows(content: bytes, index: int) -> list[tuple]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content))
+    assert book.worksheets[index].sheet_view.rightToLeft
+    return [tuple(row) for row in book.worksheets[index].iter_rows(values_only=True)]
+
+
+def figure(rows, name):
+    return rows[FIGURES[name]][1]
+
+
+@pytest.mark.django_db
+def test_the_national_dashboard_shows_figures_charts_and_exports(world, national_admin_client):
+    page = national_admin_client.get(NATIONAL_URL + FARVARDIN_QUERY)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<svg class="report-chart" id="chart-trend" role="img"' in html
+    assert '<title id="chart-ranking-title">' in html and "<desc" in html
+    assert "الف آزمایشی" in html and "ب آزمایشی" in html
+    assert "<script" not in html.split('id="charts-heading"')[1].split("</section>")[0]
+
+    xlsx = national_admin_client.get(NATIONAL_URL + FARVARDIN_QUERY + "&format=xlsx")
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = sheet_rows(xlsx.content, SUMMARY)
+    assert figure(rows, "received") == 3 and figure(rows, "overdue") == 2
+    assert figure(rows, "median") == 4 and figure(rows, "mean") == 3.3
+    assert figure(rows, "on_time") == pytest.approx(66.7)
+    ranked = sheet_rows(xlsx.content, RANKED)
+    assert [row[:2] for row in ranked[2:]] == [(1, "ب آزمایشی"), (2, "الف آزمایشی")]
+    assert [row[1:] for row in sheet_rows(xlsx.content, TREND)[2:]] == [(3, 3)]  # Farvardin
+
+    response = national_admin_client.get(NATIONAL_URL + FARVARDIN_QUERY + "&format=csv")
+    assert response.content.startswith("\ufeff".encode())
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [line[1] for line in lines[4:6]] == ["3", "3"]  # received, accepted
+
+
+@pytest.mark.django_db
+def test_bad_filters_get_a_clear_error_not_a_500(world, national_admin_client):
+    page = national_admin_client.get(NATIONAL_URL + "?kind=quarter&year=1404&number=9")
+    assert page.status_code == 400
+    assert 'role="alert"' in page.content.decode()
+    assert national_admin_client.get(NATIONAL_URL + "?kind=x&year=abc").status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_provincial_supervisor_sees_only_their_province(world, national_client):
+    from django.contrib.auth import get_user_model
+
+    from tenants.constants import NationalRole
+    from tenants.models import SupervisedProvince
+
+    client = national_client(NationalRole.PROVINCIAL_SUPERVISOR, username="isfahan-supervisor")
+    user = get_user_model().objects.get(username="isfahan-supervisor")
+    SupervisedProvince.objects.create(user=user, province="isfahan")
+    xlsx = client.get(NATIONAL_URL + FARVARDIN_QUERY + "&format=xlsx")
+    assert figure(sheet_rows(xlsx.content, SUMMARY), "received") == 1
+    ranked = sheet_rows(xlsx.content, RANKED)
+    assert [row[1] for row in ranked[2:]] == ["ب آزمایشی"]
+    # Agency A (Tehran) cannot even be chosen.
+    other = client.get(NATIONAL_URL + FARVARDIN_QUERY + f"&agency={world.a.pk}")
+    assert other.status_code == 400
+    refused = national_client(NationalRole.CALL_CENTRE_OPERATOR).get(NATIONAL_URL)
+    assert refused.status_code in (302, 403) and refused.get("Location", "/admin/") == "/admin/"
+
+
+@pytest.mark.django_db
+def test_an_agency_s_report_holds_its_own_requests_only(world, staff_client):
+    from tenants.constants import AgencyRole
+
+    viewer = staff_client(world.a, AgencyRole.REPORT_VIEWER)
+    page = viewer.get(AGENCY_URL + FARVARDIN_QUERY)
+    assert page.status_code == 200 and 'id="chart-levels"' in page.content.decode()
+    xlsx = viewer.get(AGENCY_URL + FARVARDIN_QUERY + "&format=xlsx")
+    rows = sheet_rows(xlsx.content, SUMMARY)
+    assert figure(rows, "received") == 2 and figure(rows, "answered") == 2
+    levels = sheet_rows(xlsx.content, LEVELS)
+    assert [row[1] for row in levels[2:]] == [1, 1]  # field: R5; HQ: R2
+    administrator = staff_client(world.b, AgencyRole.ADMINISTRATOR)
+    rows = sheet_rows(
+        administrator.get(AGENCY_URL + FARVARDIN_QUERY + "&format=xlsx").content,
+        SUMMARY,
+    )
+    assert figure(rows, "received") == 1
+    for role in (AgencyRole.REQUEST_CLERK, AgencyRole.EDITOR):
+        # Wagtail sends a refused admin user back to the dashboard.
+        refused = staff_client(world.a, role).get(AGENCY_URL + FARVARDIN_QUERY + "&format=xlsx")
+        assert refused.status_code in (302, 403) and refused.get("Location", "/admin/") == "/admin/"

@@ -140,6 +140,18 @@ def by_level(filters: Filters, *, now: datetime.datetime | None = None) -> list[
     return [_finish(row) for row in rows]
 
 
+def by_channel(filters: Filters, *, now: datetime.datetime | None = None) -> list[dict]:
+    """The electronic desk (online) against the in-person desk (registered there)."""
+    now = now or timezone.now()
+    rows = (
+        _relevant(filters)
+        .values("channel")
+        .annotate(**_aggregates(filters.period, now))
+        .order_by("channel")
+    )
+    return [_finish(row) for row in rows]
+
+
 def by_agency(filters: Filters, *, now: datetime.datetime | None = None) -> list[dict]:
     """Agencies ranked by timeliness: the share answered on time, then how many answered."""
     now = now or timezone.now()
@@ -251,3 +263,31 @@ def complaints(filters: Filters) -> dict:
     ]
     counts["mean_days"] = sum(days) / len(days) if days else None
     return counts
+
+
+def services_of(agency_id: int) -> list[tuple[str, str]]:
+    """The services an agency has received requests for: (key, title), for the filter."""
+    rows = (
+        ServiceRequest.objects.filter(agency_id=agency_id)
+        .values("service_key")
+        .annotate(title=Max("service_title"))
+        .order_by("title")
+    )
+    return [(str(row["service_key"]), row["title"]) for row in rows]
+
+
+def report(filters: Filters, *, ranking: bool, now: datetime.datetime | None = None) -> dict:
+    """Everything a report shows: the headline figures, HQ against field, the trend, the
+    agencies ranked (national reports) or the services (an agency's), surveys, complaints."""
+    now = now or timezone.now()
+    return {
+        "filters": filters,
+        "period": filters.period,
+        "summary": summary(filters, now=now),
+        "levels": by_level(filters, now=now),
+        "trend": trend(filters),
+        "agencies": by_agency(filters, now=now) if ranking else [],
+        "services": [] if ranking else by_service(filters, now=now),
+        "surveys": surveys(filters),
+        "complaints": complaints(filters),
+    }
