@@ -310,3 +310,103 @@ def test_an_agency_s_report_holds_its_own_requests_only(world, staff_client):
         # Wagtail sends a refused admin user back to the dashboard.
         refused = staff_client(world.a, role).get(AGENCY_URL + FARVARDIN_QUERY + "&format=xlsx")
         assert refused.status_code in (302, 403) and refused.get("Location", "/admin/") == "/admin/"
+
+
+# --- The official reports ------------------------------------------------------------
+
+
+def first_page_png(pdf: bytes, tmp_path):
+    import shutil
+    import subprocess
+
+    from PIL import Image
+
+    source = tmp_path / "report.pdf"
+    source.write_bytes(pdf)
+    # Our own file, and pdftoppm from the system.
+    subprocess.run(  # noqa: S603
+        [
+            shutil.which("pdftoppm") or "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(source),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+        timeout=60,
+    )
+    return Image.open(next(tmp_path.glob("page*.png")))
+
+
+@pytest.mark.django_db
+def test_an_agency_s_official_reports_are_one_click_pdf_and_xlsx(world, staff_client, tmp_path):
+    from tenants.constants import AgencyRole
+
+    viewer = staff_client(world.a, AgencyRole.REPORT_VIEWER)
+    pdf = viewer.post(
+        "/admin/reports/official/circular/", {"year": "1404", "number": "1", "fmt": "pdf"}
+    )
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    page = first_page_png(pdf.content, tmp_path)
+    assert page.width < page.height  # A4, portrait
+    grey = page.convert("L")
+    dark = sum(grey.histogram()[:128])
+    assert dark > 2000  # text was drawn (Persian glyphs, tables), not a blank page
+
+    xlsx = viewer.post(
+        "/admin/reports/official/directive/", {"year": "1404", "number": "1", "fmt": "xlsx"}
+    )
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(xlsx.content))
+    channels = [tuple(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+    assert "۱۵۳۸۵۸۸" in channels[0][0] and "الف آزمایشی" in channels[0][0]
+    assert channels[2][1] == 3  # the first half of 1404: agency A's R2, R5, R6, all online
+    headline = [tuple(row) for row in book.worksheets[1].iter_rows(values_only=True)]
+    assert headline[FIGURES["received"]][1] == 3  # R2, R5 and R6 (agency A's only)
+
+    circular = viewer.post(
+        "/admin/reports/official/circular/", {"year": "1404", "number": "1", "fmt": "xlsx"}
+    )
+    duties = list(
+        load_workbook(io.BytesIO(circular.content)).worksheets[0].iter_rows(values_only=True)
+    )
+    # Agency A in the first quarter of 1404: received R2, R5, R6; accepted and answered R1, R2;
+    # R2 late; R4, R5, R6 open at its end.
+    assert [row[1] for row in duties[2:]] == [3, 2, 2, 1, 3]
+
+
+@pytest.mark.django_db
+def test_the_national_summary_is_made_by_a_job_and_downloaded_by_its_requester(
+    world, national_admin_client, national_client
+):
+    from reports.constants import ExportStatus
+    from reports.models import Export
+    from tenants.constants import NationalRole
+
+    from .jobs_runner import run_jobs
+
+    asked = national_admin_client.post(
+        "/admin/reports/official/directive/",
+        {"year": "1404", "number": "1", "fmt": "pdf"},
+        HTTP_REFERER=NATIONAL_URL,
+    )
+    assert asked.status_code == 302
+    export = Export.objects.get()
+    assert export.status == ExportStatus.WAITING and export.params["agency_id"] is None
+    run_jobs(queues=["reports"])
+    export.refresh_from_db()
+    assert export.status == ExportStatus.READY
+    page = national_admin_client.get(NATIONAL_URL).content.decode()
+    assert f"/admin/reports/exports/{export.pk}/" in page
+    download = national_admin_client.get(f"/admin/reports/exports/{export.pk}/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    supervisor = national_client(NationalRole.PROVINCIAL_SUPERVISOR)
+    assert supervisor.get(f"/admin/reports/exports/{export.pk}/").status_code == 404
