@@ -65,7 +65,7 @@ def _charts(report: dict) -> dict:
         "levels": charts.grouped_bars(
             "chart-levels",
             _("HQ against field units"),
-            _("Requests received, answered and answered on time at HQ and at field units."),
+            _("Requests received and answered at HQ and at field units."),
             [
                 (level_label(row["level"]), [row["received"], row["answered"]])
                 for row in report["levels"]
