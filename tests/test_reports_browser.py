@@ -131,6 +131,10 @@ def _look(browser, base, username, path, name):
         assert page.locator("svg#chart-levels rect").count() >= 4  # two levels × two series
         assert _serious_violations(page) == []
         page.screenshot(path=DOCS / f"reports-{name}-{label}.png", full_page=True)
+        # The admin scrolls inside its own pane: the charts on their own too.
+        charts = page.locator('section[aria-labelledby="charts-heading"]')
+        charts.scroll_into_view_if_needed()
+        charts.screenshot(path=DOCS / f"reports-{name}-charts-{label}.png")
         found[label] = page.locator("main").inner_text()
         assert violations == []
         context.close()

@@ -56,7 +56,7 @@ def grouped_bars(
     legend = format_html_join(
         "",
         '<rect x="{}" y="4" width="12" height="12" fill="{}"></rect>'
-        '<text x="{}" y="15" font-size="12" text-anchor="end">{}</text>',
+        '<text x="{}" y="15" font-size="12" text-anchor="start">{}</text>',
         (
             (
                 width - side - 12 - n * 120,
@@ -87,7 +87,7 @@ def horizontal_bars(chart_id: str, title: str, desc: str, rows, *, width=640, ro
         y = top + index * row_height
         parts.append(
             format_html(
-                '<text x="{}" y="{}" font-size="12" text-anchor="end">{}</text>',
+                '<text x="{}" y="{}" font-size="12" text-anchor="start">{}</text>',
                 width - side,
                 y + row_height * 0.65,
                 label[:40],
@@ -109,7 +109,7 @@ def horizontal_bars(chart_id: str, title: str, desc: str, rows, *, width=640, ro
         )
         parts.append(
             format_html(
-                '<text x="{}" y="{}" font-size="12" text-anchor="end">{}</text>',
+                '<text x="{}" y="{}" font-size="12" text-anchor="start">{}</text>',
                 f"{right - length - 4:.1f}",
                 y + row_height * 0.65,
                 text,

@@ -53,7 +53,7 @@ def _share_text(share) -> str:
 def _charts(report: dict) -> dict:
     months = report["trend"]
     result = {
-        "trend": charts.grouped_bars(
+        _("Requests month by month"): charts.grouped_bars(
             "chart-trend",
             _("Requests month by month"),
             _(
@@ -62,7 +62,7 @@ def _charts(report: dict) -> dict:
             [(month["label"], [month["received"], month["answered"]]) for month in months],
             [_("Received"), _("Answered")],
         ),
-        "levels": charts.grouped_bars(
+        _("HQ against field units"): charts.grouped_bars(
             "chart-levels",
             _("HQ against field units"),
             _("Requests received and answered at HQ and at field units."),
@@ -76,7 +76,7 @@ def _charts(report: dict) -> dict:
     }
     if report["agencies"]:
         ranked = report["agencies"][:RANKED_IN_CHART]
-        result["ranking"] = charts.horizontal_bars(
+        result[_("Agencies ranked by timeliness")] = charts.horizontal_bars(
             "chart-ranking",
             _("Agencies ranked by timeliness"),
             _(
@@ -87,7 +87,7 @@ def _charts(report: dict) -> dict:
                 for row in ranked
             ],
         )
-    return result
+    return [{"title": title, "svg": svg} for title, svg in result.items()]
 
 
 def _export_response(request, report, title: str):
@@ -115,7 +115,7 @@ def _page(request, *, form, filters, ranking: bool, scope_title: str, context: d
         form=form,
         report=report,
         tables=tables(report) if report else [],
-        charts=_charts(report) if report else {},
+        charts=_charts(report) if report else [],
         scope_title=scope_title,
         query=request.GET.urlencode(),
         official=[
