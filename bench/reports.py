@@ -147,7 +147,9 @@ def main():
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE service_requests_servicerequest")
         vacuum_s = time.perf_counter() - began
-        print(f"generated {args.requests:,} requests in {generated_s:.1f} s, vacuum {vacuum_s:.1f} s")
+        print(
+            f"generated {args.requests:,} requests in {generated_s:.1f} s, vacuum {vacuum_s:.1f} s"
+        )
 
         # The closed months' summary tables, as the nightly job (or the first report) builds
         # them: once per month.
