@@ -147,6 +147,34 @@ def test_the_requests_keep_their_report_times(world):
 
 
 @pytest.mark.django_db
+def test_migration_0010_fills_old_requests_times_from_their_history(world):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from service_requests.report_times import REPORT_FIELDS
+
+    before = {
+        pk: values
+        for pk, *values in ServiceRequest.objects.values_list("pk", *REPORT_FIELDS).order_by("pk")
+    }
+    ServiceRequest.objects.update(
+        accepted_at=None,
+        answered_at=None,
+        rejected_at=None,
+        paused_days=0,
+        answer_days=None,
+        promised_days=None,
+    )
+    import_module("service_requests.migrations.0010_report_times").fill_report_times(apps, None)
+    after = {
+        pk: values
+        for pk, *values in ServiceRequest.objects.values_list("pk", *REPORT_FIELDS).order_by("pk")
+    }
+    assert after == before
+
+
+@pytest.mark.django_db
 def test_a_month_s_figures_are_exact_across_the_nowruz_boundary(world):
     farvardin = selectors.summary(selectors.Filters(FARVARDIN_1404), now=FAR_FUTURE)
     assert farvardin["received"] == 3  # R2, R5 (23:50 on 31 Farvardin), R7
@@ -439,3 +467,42 @@ def test_the_national_summary_is_made_by_a_job_and_downloaded_by_its_requester(
     assert b"".join(download.streaming_content).startswith(b"%PDF")
     supervisor = national_client(NationalRole.PROVINCIAL_SUPERVISOR)
     assert supervisor.get(f"/admin/reports/exports/{export.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_agency_s_year_xlsx_is_made_by_a_job_for_its_requester_only(world, staff_client):
+    from openpyxl import load_workbook
+
+    from reports.models import Export
+    from tenants.constants import AgencyRole
+
+    from .jobs_runner import run_jobs
+
+    viewer = staff_client(world.a, AgencyRole.REPORT_VIEWER)
+    asked = viewer.post("/admin/reports/export/", {"kind": "year", "year": "1404"})
+    assert asked.status_code == 302
+    run_jobs(queues=["reports"])
+    export = Export.objects.get()
+    assert export.schema == world.a.schema_name and export.params["agency_id"] == world.a.pk
+    download = viewer.get(f"/admin/reports/exports/{export.pk}/")
+    book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    headline = list(book.worksheets[0].iter_rows(values_only=True))
+    assert headline[FIGURES["received"]][1] == 3  # agency A in 1404: R2, R5, R6
+    # Someone else of the same agency, or of another, cannot fetch it.
+    colleague = staff_client(world.a, AgencyRole.ADMINISTRATOR)
+    assert colleague.get(f"/admin/reports/exports/{export.pk}/").status_code == 404
+    stranger = staff_client(world.b, AgencyRole.ADMINISTRATOR)
+    assert stranger.get(f"/admin/reports/exports/{export.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_nightly_job_builds_the_month_that_has_just_ended(world):
+    from reports import rollup
+    from reports.models import BuiltMonth, MonthFigures
+
+    assert rollup.build_last_month(now=at(2025, 4, 21, 1, 0)) == (1404, 1)
+    assert BuiltMonth.objects.filter(year=1404, month=1).exists()
+    assert (
+        sum(MonthFigures.objects.filter(year=1404, month=1).values_list("received", flat=True)) == 3
+    )
+    assert rollup.build_last_month(now=at(2025, 3, 25, 1, 0)) == (1403, 12)
