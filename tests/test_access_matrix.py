@@ -250,6 +250,14 @@ def _resources(world):
             {AgencyRole.ADMINISTRATOR, AgencyRole.REPORT_VIEWER},
         ),
         (
+            "A: management reports",
+            a_host,
+            "GET",
+            "/admin/reports/",
+            None,
+            {AgencyRole.ADMINISTRATOR, AgencyRole.REPORT_VIEWER},
+        ),
+        (
             "A: new page",
             a_host,
             "GET",
@@ -348,7 +356,11 @@ def _resources(world):
         rows.append((f"national {path}", portal, "GET", path, None, national))
     # Reports of the national portal (nothing to change in them): supervisors read them too.
     readers = {NationalRole.ADMINISTRATOR, NationalRole.PROVINCIAL_SUPERVISOR}
-    for path in ("/admin/unanswered-searches/", "/admin/unanswered-searches/?export=csv"):
+    for path in (
+        "/admin/unanswered-searches/",
+        "/admin/unanswered-searches/?export=csv",
+        "/admin/national-reports/",
+    ):
         rows.append((f"national {path} via A", a_host, "GET", path, None, set()))
         rows.append((f"national {path}", portal, "GET", path, None, readers))
     rows.append(
