@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='servicerequest',
-            index=models.Index(fields=['agency', 'submitted_at'], name='request_report_agency'),
+            index=models.Index(fields=['agency', 'submitted_at'], include=('accepted_at', 'answered_at', 'rejected_at', 'promised_on', 'answer_days', 'promised_days', 'level', 'province', 'unit_id', 'service_key', 'channel'), name='request_report_agency'),
         ),
         migrations.AddIndex(
             model_name='servicerequest',
@@ -91,7 +91,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='servicerequest',
-            index=models.Index(fields=['agency', 'answered_at'], name='request_report_agency_ans'),
+            index=models.Index(fields=['agency', 'answered_at'], include=('answer_days', 'level', 'province', 'unit_id', 'service_key', 'channel'), name='request_report_agency_ans'),
         ),
         migrations.RunPython(fill_report_times, migrations.RunPython.noop),
     ]
