@@ -117,8 +117,15 @@ def build_world(onboard):
 
 @pytest.fixture
 def world(onboard, settings, tmp_path):
+    """The requests above; report files go to a private folder of the test's own."""
+    from django.utils.functional import empty
+
+    from service_requests.storage import private_storage
+
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    return build_world(onboard)
+    private_storage._wrapped = empty  # re-read PRIVATE_MEDIA_ROOT
+    yield build_world(onboard)
+    private_storage._wrapped = empty
 
 
 def test_jalali_periods_start_and_end_at_midnight_in_tehran():
