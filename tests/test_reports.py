@@ -115,8 +115,39 @@ def build_world(onboard):
     return SimpleNamespace(a=a, b=b, r=r)
 
 
+@pytest.fixture(scope="module")
+def _committed_world(django_db_setup, django_db_blocker):
+    """The world, made once for the module (tests only read it: their own writes roll
+    back), and removed afterwards with its agencies' schemas."""
+    from django.db import connection
+    from django_tenants.utils import schema_exists
+    from wagtail.models import ModelLogEntry
+
+    from tenants.models import Agency
+    from tenants.services import onboard_agency
+
+    def onboard(*, name_fa, province):
+        slug = {"tehran": "reports-a", "isfahan": "reports-b"}[province]
+        return onboard_agency(slug=slug, name_fa=name_fa, province=province)
+
+    with django_db_blocker.unblock():
+        made = build_world(onboard)
+        yield made
+        connection.set_schema_to_public()
+        ServiceRequest.objects.filter(agency__in=[made.a, made.b]).delete()
+        Holiday.objects.filter(title="نوروز").delete()
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM public.procrastinate_jobs")
+        ModelLogEntry.objects.filter(action__startswith="panjereh.").delete()
+        for agency in (made.a, made.b):
+            Agency.objects.filter(pk=agency.pk).delete()
+            if schema_exists(agency.schema_name):
+                with connection.cursor() as cursor:
+                    cursor.execute(f'DROP SCHEMA "{agency.schema_name}" CASCADE')
+
+
 @pytest.fixture
-def world(onboard, settings, tmp_path):
+def world(_committed_world, db, settings, tmp_path):
     """The requests above; report files go to a private folder of the test's own."""
     from django.utils.functional import empty
 
@@ -124,7 +155,7 @@ def world(onboard, settings, tmp_path):
 
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     private_storage._wrapped = empty  # re-read PRIVATE_MEDIA_ROOT
-    yield build_world(onboard)
+    yield _committed_world
     private_storage._wrapped = empty
 
 
