@@ -58,6 +58,10 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing Debian's chromium for the browser tests…"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@# The reports' PDF tests look at the first page as an image (pdftoppm).
+	@command -v pdftoppm >/dev/null 2>&1 || { \
+		echo "Installing Debian's poppler-utils for the PDF tests…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
 
 lint: install
 	$(VENV)/bin/ruff check .

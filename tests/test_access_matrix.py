@@ -250,6 +250,14 @@ def _resources(world):
             {AgencyRole.ADMINISTRATOR, AgencyRole.REPORT_VIEWER},
         ),
         (
+            "A: management reports",
+            a_host,
+            "GET",
+            "/admin/reports/",
+            None,
+            {AgencyRole.ADMINISTRATOR, AgencyRole.REPORT_VIEWER},
+        ),
+        (
             "A: new page",
             a_host,
             "GET",
@@ -352,6 +360,7 @@ def _resources(world):
         "/admin/unanswered-searches/",
         "/admin/unanswered-searches/?export=csv",
         "/admin/agencies/",  # the registry: a supervisor reads their provinces' agencies
+        "/admin/national-reports/",
     ):
         rows.append((f"national {path} via A", a_host, "GET", path, None, set()))
         rows.append((f"national {path}", portal, "GET", path, None, readers))

@@ -235,6 +235,13 @@ def test_requests_in_every_status_with_a_conversation_and_a_history(demo, db):
         .exclude(event__in=complaint_events)
         .exists()
     )
+    # The reports' times follow the dated history (not the moment the demo was seeded).
+    for request in answered:
+        assert request.accepted_at <= request.answered_at < now, request.tracking_code
+        answer = request.history.filter(to_status=RequestStatus.ANSWERED).first()
+        assert request.answered_at == answer.at, request.tracking_code
+        assert request.answer_days is not None and request.promised_days is not None
+    assert not requests.filter(status=RequestStatus.REJECTED, rejected_at__isnull=True).exists()
     # Each agency's closed request was rated: its survey results are not empty.
     from surveys.models import SurveyResponse
 

@@ -132,6 +132,7 @@ def test_every_background_job_is_a_task_with_its_queue_retry_and_schedule():
         "compliance.tasks.refresh_all_compliance": "public",
         "compliance.tasks.send_review_reminders": "public",
         "payments.tasks.reconcile_payments": "public",
+        "reports.tasks.build_last_month": "public",
         "notifications.tasks.reconcile_sending_sms": "public",
         "notifications.tasks.poll_sms_delivery": "public",
         "service_requests.tasks.receive_sms_replies": "public",

@@ -35,6 +35,7 @@ from payments import services as payment_services
 from service_requests import services as request_services
 from service_requests.constants import ChangeKind, RequestStatus, Sender
 from service_requests.models import RequestMessage, ResponseDocument, ServiceRequest, StatusChange
+from service_requests.report_times import report_times
 from service_requests.working_days import promised_date, working_days_between
 from surveys.services import submit_survey
 
@@ -332,12 +333,19 @@ class Timeline:
             new = promised if moved else None
             if change.promised_on != new:
                 StatusChange.objects.filter(pk=change.pk).update(promised_on=new)
+        # The reports' times, from the history as it now reads.
+        times = report_times(
+            [(c.to_status, c.at) for c in history if c.kind == ChangeKind.STATUS],
+            promised,
+            working_days_between,
+        )
         ServiceRequest.objects.filter(pk=request.pk).update(
             submitted_at=submitted_at,
             promised_on=promised,
             paused_since=paused,
             extended_at=extended_at,
             updated_at=history[-1].at,
+            **times,
         )
         ResponseDocument.objects.filter(request=request).update(
             issued_at=next(

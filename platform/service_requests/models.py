@@ -58,9 +58,47 @@ class ServiceRequest(models.Model):
     # The one extension the agency may give itself, and why.
     extended_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What the management reports read (service_requests.report_times, kept by services):
+    # when it was accepted, answered or rejected; working days paused (waiting for the
+    # citizen), from acceptance to the answer and promised from acceptance, pauses excluded.
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    paused_days = models.PositiveIntegerField(default=0)
+    answer_days = models.PositiveIntegerField(null=True, blank=True)
+    promised_days = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["agency", "status", "submitted_at"], name="request_inbox")]
+        indexes = [
+            models.Index(fields=["agency", "status", "submitted_at"], name="request_inbox"),
+            # The reports: a period's requests, nationally and per agency.
+            models.Index(fields=["submitted_at"], name="request_report_submitted"),
+            # One agency's report reads these indexes alone (index-only scans): its
+            # requests are spread over the whole table.
+            models.Index(
+                fields=["agency", "submitted_at"],
+                name="request_report_agency",
+                include=[
+                    "accepted_at",
+                    "answered_at",
+                    "rejected_at",
+                    "promised_on",
+                    "answer_days",
+                    "promised_days",
+                    "level",
+                    "province",
+                    "unit_id",
+                    "service_key",
+                    "channel",
+                ],
+            ),
+            models.Index(fields=["answered_at"], name="request_report_answered"),
+            models.Index(
+                fields=["agency", "answered_at"],
+                name="request_report_agency_ans",
+                include=["answer_days", "level", "province", "unit_id", "service_key", "channel"],
+            ),
+        ]
         # Citizens' personal data and documents: the agency's request clerks only.
         permissions = [("handle_request", _("Can read and handle citizens' requests"))]
 

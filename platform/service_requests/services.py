@@ -38,6 +38,7 @@ from .models import (
     ServiceRequest,
     StatusChange,
 )
+from .report_times import REPORT_FIELDS, report_times
 from .storage import document_path, private_storage, removing_files_on_failure, save_private
 from .working_days import promised_date, working_days_between
 
@@ -284,7 +285,10 @@ def _record(locked: ServiceRequest, to_status: str, *, actor: str, note: str) ->
     )
     from_status = locked.status
     locked.status = to_status
-    locked.save(update_fields=["status", "promised_on", "paused_since", "updated_at"])
+    _keep_report_times(locked)
+    locked.save(
+        update_fields=["status", "promised_on", "paused_since", "updated_at", *REPORT_FIELDS]
+    )
     notices.tell_status(locked, to_status)
     signals.status_changed.send(
         sender=ServiceRequest, request=locked, from_status=from_status, to_status=to_status
@@ -292,8 +296,18 @@ def _record(locked: ServiceRequest, to_status: str, *, actor: str, note: str) ->
     return change
 
 
+def _keep_report_times(locked: ServiceRequest) -> None:
+    """The reports' times, recomputed from the history (this change included)."""
+    changes = StatusChange.objects.filter(request=locked, kind=ChangeKind.STATUS).values_list(
+        "to_status", "at"
+    )
+    times = report_times(changes, locked.promised_on, working_days_between)
+    for field, value in times.items():
+        setattr(locked, field, value)
+
+
 def _sync(request: ServiceRequest, locked: ServiceRequest) -> None:
-    for field in ("status", "promised_on", "paused_since", "extended_at"):
+    for field in ("status", "promised_on", "paused_since", "extended_at", *REPORT_FIELDS):
         setattr(request, field, getattr(locked, field))
 
 
