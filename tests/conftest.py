@@ -123,18 +123,27 @@ def _two_agencies_world(agencies):
     return a, b
 
 
-# Which committed world (tests/committed.py) a fixture stands on.
+# Which committed world (tests/committed.py) a fixture of this file stands on.
 _WORLD_OF_FIXTURE = {"setting": "sample and another agency", "agency_client": "sample"}
+_THIS_FILE = Path(__file__).resolve()
 
 
-def _world_of(names) -> str | None:
-    return next((w for f, w in _WORLD_OF_FIXTURE.items() if f in names), None)
+def _world_of(item) -> str | None:
+    """The world ``item`` stands on: through this file's fixtures only (a module may have a
+    fixture of the same name of its own)."""
+    definitions = getattr(item, "_fixtureinfo", None)
+    definitions = definitions.name2fixturedefs if definitions else {}
+    for name, world in _WORLD_OF_FIXTURE.items():
+        found = definitions.get(name)
+        if found and Path(found[-1].func.__code__.co_filename).resolve() == _THIS_FILE:
+            return world
+    return None
 
 
 def pytest_collection_modifyitems(config, items):
     """Within each module, the tests standing on one world run one after another, so each
     world is built once per module at most (the modules keep their order)."""
-    keys = [(getattr(item, "module", None), _world_of(item.fixturenames)) for item in items]
+    keys = [(getattr(item, "module", None), _world_of(item)) for item in items]
     first_seen: dict = {}
     for index, (module, world) in enumerate(keys):
         first_seen.setdefault((module, None), index)  # the module's own start
@@ -165,7 +174,7 @@ def _committed_world(request):
     """The committed world this test stands on, or none: built (or removed) before the
     test's own transaction reads anything. Tests without the database leave it as it is."""
     names = set(request.fixturenames)
-    wanted = _world_of(names)
+    wanted = _world_of(request.node)
     if wanted is None and "catalogue" in names:
         return  # the browser tests' module fixture keeps its own world
     uses_db = names & {"db", "transactional_db"} or request.node.get_closest_marker("django_db")

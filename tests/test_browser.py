@@ -72,8 +72,9 @@ def catalogue(django_db_setup, django_db_blocker):
 
     assert connection.settings_dict["NAME"].startswith("test_"), "never the real database"
     agency = worlds.ensure("browser", django_db_blocker)
-    yield agency
+    # The module's fixtures (the server's clean-up too) reach the database while it lasts.
     with django_db_blocker.unblock():
+        yield agency
         connection.set_schema_to_public()
         from service_requests.models import ServiceRequest
 
