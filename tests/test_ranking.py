@@ -290,3 +290,19 @@ def test_the_xlsx_holds_the_ranked_rows_with_persian_headers(world, national_adm
     ]
     assert rows[1][5:] == pytest.approx((0.75, 0.75, 0.75, 1 / 3))
     assert rows[2][6] is None  # no inspection: an empty cell
+
+
+def test_the_ranking_screens_are_all_persian(world, national_admin_client):
+    from .test_admin_persian import english_runs
+
+    screens = {
+        "ranking": "/admin/evaluation/ranking/?year=1404",
+        "by province": "/admin/evaluation/ranking/?year=1404&by=province",
+        "breakdown": "/admin/evaluation/ranking/agency/alborz/?year=1404",
+        "weights": "/admin/evaluation/ranking/weights/",
+    }
+    runs = {
+        name: english_runs(national_admin_client.get(url).content.decode(), {"national", "XLSX"})
+        for name, url in screens.items()
+    }
+    assert runs == dict.fromkeys(screens, [])
