@@ -306,3 +306,21 @@ def test_the_ranking_screens_are_all_persian(world, national_admin_client):
         for name, url in screens.items()
     }
     assert runs == dict.fromkeys(screens, [])
+
+
+def test_long_tables_show_their_best_ten_and_the_whole_table_on_its_own(
+    world, national_admin_client
+):
+    for number in range(11):
+        city = _agency(
+            f"town-{number}", AgencyKind.MUNICIPALITY, Province.FARS, name_fa=f"شهرداری {number}"
+        )
+        _inspection(city, world["period"], {"d02_hours": ItemStatus.MET})
+    every = national_admin_client.get("/admin/evaluation/ranking/?year=1404").content.decode()
+    assert every.count("/admin/evaluation/ranking/agency/town-") == 10  # 11 of 12 at 100%
+    assert "همهٔ جدول شهرداری (۱۲ دستگاه)" in every
+    one = national_admin_client.get(
+        "/admin/evaluation/ranking/?year=1404&by=kind&of=municipality"
+    ).content.decode()
+    assert one.count("/admin/evaluation/ranking/agency/town-") == 11
+    assert "وزارت البرز" not in one.split("<svg", 1)[1]  # the chart and table of one category

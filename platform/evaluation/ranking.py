@@ -324,6 +324,11 @@ class Table:
     label: str
     rows: list[AgencyScore]
     unscored: int = 0
+    shown: list = field(default_factory=list)  # the rows on screen (a preview or a page)
+
+    @property
+    def more(self) -> int:
+        return len(self.rows) - len(self.shown)
 
 
 def _group_of(agency, by: str) -> str:
@@ -356,8 +361,8 @@ def tables(scores: list[AgencyScore], by: str, only: str | None = None) -> list[
 @dataclass(frozen=True)
 class Bar:
     name: str
-    short: str
     value: str
+    name_y: int
     y: int
     text_y: int
     x: int
@@ -365,30 +370,31 @@ class Bar:
     value_x: int
 
 
-CHART_WIDTH = 640
-BAR_RIGHT = 400  # bars grow leftwards from here; names to its right (RTL)
-BAR_SPACE = 330
-ROW = 34
+# Each agency on two lines: its name, then its bar (growing leftwards, RTL) and score,
+# in a 400-unit wide drawing, legible when a phone shrinks it to its width.
+CHART_WIDTH = 400
+BAR_RIGHT = 392
+BAR_SPACE = 300
+ROW = 48
 
 
 def chart_bars(ranked: list[AgencyScore], top: int = TOP) -> tuple[list[Bar], int]:
-    """Horizontal bars of the ``top`` best agencies, drawn right to left, and the chart's
-    height (server-side SVG: no script, no inline style)."""
+    """Horizontal bars of the ``top`` best agencies and the chart's height (server-side
+    SVG: no script, no inline style)."""
     bars = []
     for index, found in enumerate(ranked[:top]):
         width = max(1, round(found.score * BAR_SPACE))
-        y = 10 + index * ROW
-        name = found.agency.name_fa
+        top_y = 6 + index * ROW
         bars.append(
             Bar(
-                name=name,
-                short=name if len(name) <= 30 else name[:29] + "…",
+                name=found.agency.name_fa,
                 value=found.score_text,
-                y=y,
-                text_y=y + 17,
+                name_y=top_y + 14,
+                y=top_y + 20,
+                text_y=top_y + 35,
                 x=BAR_RIGHT - width,
                 width=width,
                 value_x=BAR_RIGHT - width - 6,
             )
         )
-    return bars, 20 + len(bars) * ROW
+    return bars, 12 + len(bars) * ROW

@@ -7,6 +7,7 @@ those of their provinces (``ranking.rankable_agencies``)."""
 import io
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -61,9 +62,22 @@ def _ranked(request):
     return span, years, by, only, scores
 
 
+PREVIEW = 10  # rows of each table when every table is shown
+PER_PAGE = 50  # rows per page of one table
+
+
 def ranking_index(request):
     span, years, by, only, scores = _ranked(request)
     tables = ranking.tables(scores, by, only)
+    page = None
+    if only is not None and tables:
+        page = Paginator(tables[0].rows, PER_PAGE).get_page(
+            parse_whole_number(request.GET.get("p"), max_digits=6)
+        )
+        tables[0].shown = list(page)
+    else:
+        for table in tables:
+            table.shown = table.rows[:PREVIEW]
     shown = tables[0].rows if only is not None and tables else ranking.rank(scores)
     bars, height = ranking.chart_bars(shown)
     weights = ranking.weights_in_force()
@@ -90,6 +104,7 @@ def ranking_index(request):
             "may_set_weights": has_national_role(request.user, (NationalRole.ADMINISTRATOR,)),
             "query": _query(span, by, only),
             "span_query": _query(span, by),
+            "page": page,
         },
     )
 
