@@ -324,3 +324,23 @@ def test_long_tables_show_their_best_ten_and_the_whole_table_on_its_own(
     ).content.decode()
     assert one.count("/admin/evaluation/ranking/agency/town-") == 11
     assert "وزارت البرز" not in one.split("<svg", 1)[1]  # the chart and table of one category
+
+
+def test_the_batched_figures_equal_the_evaluation_screens_ones(world):
+    """The ranking reads the measured indices and inspections of all agencies at once;
+    they are those the evaluation's screens show one agency at a time."""
+    from evaluation import selectors
+
+    from .test_evaluation import _world as evaluation_world
+
+    rich = _agency("rich", AgencyKind.ORGANIZATION, Province.FARS)
+    evaluation_world(rich)  # services, messages, answers delivered, complaints
+    agencies = [world["alborz"], world["bam"], world["city"], rich]
+    ids = [agency.pk for agency in agencies]
+    measured = ranking.measured_shares(ids, world["period"])
+    inspected = ranking.inspected_shares(ids, world["period"])
+    for agency in agencies:
+        one = selectors.index_scores(agency, world["period"])
+        assert measured[agency.pk] == pytest.approx(one.measured), agency.slug
+        assert inspected[agency.pk] == pytest.approx(one.inspected), agency.slug
+    assert len(measured[rich.pk]) == 7  # every measured item has a figure there
