@@ -344,3 +344,36 @@ def test_the_batched_figures_equal_the_evaluation_screens_ones(world):
         assert measured[agency.pk] == pytest.approx(one.measured), agency.slug
         assert inspected[agency.pk] == pytest.approx(one.inspected), agency.slug
     assert len(measured[rich.pk]) == 7  # every measured item has a figure there
+
+
+def test_the_running_score_is_the_current_half_year_and_bad_filters_are_no_error(
+    world, national_admin_client
+):
+    now = timezone.now()
+    request = _request(
+        world["bam"], RequestStatus.ANSWERED, answered_at=now, promised_on=timezone.localdate()
+    )
+    ServiceRequest.objects.filter(pk=request.pk).update(submitted_at=now)
+    current, _created = services.open_current_period()
+    running = {
+        found.agency.slug: found
+        for found in ranking.scores_for(
+            Agency.objects.filter(slug__in=["bam", "alborz"]), ranking.running_span(current)
+        )
+    }
+    # This half-year: one request, answered on its promised day; nothing else yet.
+    assert running["bam"].part(Component.TIMELINESS).value == 1.0
+    assert running["alborz"].score is None
+    # The year 1404 does not count it: still 2 of 2.
+    assert _scores()["bam"].part(Component.TIMELINESS).detail.startswith("۲ درخواست از ۲")
+    html = national_admin_client.get("/admin/evaluation/ranking/?scope=running").content.decode()
+    assert "وزارت بم" in html and "وزارت البرز" not in html.split("<svg", 1)[1].split("</svg>")[0]
+    for query in ("year=abc", "year=99999999999", "by=x&of=y", "of=ministry&p=-1", "scope=z"):
+        assert national_admin_client.get(f"/admin/evaluation/ranking/?{query}").status_code == 200
+        export = national_admin_client.get(f"/admin/evaluation/ranking/export.xlsx?{query}")
+        assert export.status_code == 200
+    refused = national_admin_client.post(
+        "/admin/evaluation/ranking/weights/",
+        {"measured": "x", "inspected": "1", "satisfaction": "1", "timeliness": "1"},
+    )
+    assert 'aria-invalid="true"' in refused.content.decode()
