@@ -325,3 +325,36 @@ class CycleStep(models.TextChoices):
     FIELD_VISIT = "field_visit", _("Field visit")
     WRITTEN_RESULT = "written_result", _("Written result")
     CORRECTION = "correction", _("Correction")
+
+
+# --- The ranking (the yearly input to the Shahid Rajaei festival) --------------------------------
+
+
+class Component(models.TextChoices):
+    """The four parts of an agency's score, each 0..1."""
+
+    MEASURED = "measured", _("Measured indices")
+    INSPECTED = "inspected", _("Inspections")
+    SATISFACTION = "satisfaction", _("Citizens' satisfaction")
+    TIMELINESS = "timeliness", _("Answers on time")
+
+
+# The weights until a national administrator sets others (whole numbers; only their
+# proportions count).
+DEFAULT_WEIGHTS = {
+    Component.MEASURED: 40,
+    Component.INSPECTED: 30,
+    Component.SATISFACTION: 15,
+    Component.TIMELINESS: 15,
+}
+MAX_WEIGHT = 100
+
+
+class Scope(models.TextChoices):
+    YEAR = "year", _("Yearly score (both half-years)")
+    RUNNING = "running", _("Running score (the current half-year so far)")
+
+
+class RankBy(models.TextChoices):
+    KIND = "kind", _("By category")
+    PROVINCE = "province", _("By province")

@@ -162,3 +162,41 @@ class PeriodForm(forms.Form):
         if year is None or not 1390 <= year <= 1479:
             raise ValidationError(_("Enter a Jalali year between 1390 and 1479."))
         return year
+
+
+class WeightsForm(forms.Form):
+    """The ranking's four weights: whole numbers 0..100 (Persian digits too), not all zero."""
+
+    def __init__(self, *args, **kwargs):
+        from .constants import Component
+
+        super().__init__(*args, **kwargs)
+        for component in Component:
+            self.fields[component.value] = forms.CharField(
+                label=component.label,
+                max_length=8,
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}),
+            )
+
+    def clean(self):
+        from .constants import MAX_WEIGHT, Component
+
+        data = super().clean()
+        for component in Component:
+            text = data.get(component.value)
+            if text is None:
+                continue
+            value = parse_whole_number(text, max_digits=3)
+            if value is None or value > MAX_WEIGHT:
+                self.add_error(
+                    component.value,
+                    ValidationError(
+                        _("Enter a whole number from 0 to 100 (no sign, no decimals)."),
+                        code="weight",
+                    ),
+                )
+            else:
+                data[component.value] = value
+        if not self.errors and not any(data[component.value] for component in Component):
+            raise ValidationError(_("At least one weight must be more than zero."), code="all_zero")
+        return data

@@ -165,3 +165,31 @@ class InspectionPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class RankingWeights(models.Model):
+    """The weights of the ranking's four components: one row (pk 1), set by national
+    administrators through ``services.set_weights`` (every change in the audit log)."""
+
+    measured = models.PositiveSmallIntegerField(_("Measured indices"), default=40)
+    inspected = models.PositiveSmallIntegerField(_("Inspections"), default=30)
+    satisfaction = models.PositiveSmallIntegerField(_("Citizens' satisfaction"), default=15)
+    timeliness = models.PositiveSmallIntegerField(_("Answers on time"), default=15)
+    updated_by = models.CharField(max_length=150, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ranking weights")
+        verbose_name_plural = _("ranking weights")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(measured__gt=0)
+                | models.Q(inspected__gt=0)
+                | models.Q(satisfaction__gt=0)
+                | models.Q(timeliness__gt=0),
+                name="ranking_weights_not_all_zero",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measured}/{self.inspected}/{self.satisfaction}/{self.timeliness}"

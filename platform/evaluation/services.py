@@ -231,3 +231,32 @@ def answer_finding(finding: Finding, *, response: str, corrected_on, actor: str)
         locked.responded_by = actor
         locked.save()
         return locked
+
+
+# --- Ranking weights ---------------------------------------------------------------------------
+
+
+def set_weights(weights: dict[str, int], *, actor: str):
+    """Set the ranking's weights (one row); returns (row, the weights before)."""
+    from .constants import DEFAULT_WEIGHTS, MAX_WEIGHT, Component
+    from .models import RankingWeights
+
+    values = {component.value: weights[component.value] for component in Component}
+    if any(value < 0 or value > MAX_WEIGHT for value in values.values()):
+        raise EvaluationError(
+            _("Each weight is a whole number from 0 to %(max)s.")
+            % {"max": to_persian_digits(MAX_WEIGHT)}
+        )
+    if not any(values.values()):
+        raise EvaluationError(_("At least one weight must be more than zero."))
+    with transaction.atomic():
+        row, _created = RankingWeights.objects.select_for_update().get_or_create(
+            pk=1, defaults={str(key): value for key, value in DEFAULT_WEIGHTS.items()}
+        )
+        before = {key: getattr(row, key) for key in values}
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.updated_by = actor
+        row.updated_at = timezone.now()
+        row.save()
+    return row, before

@@ -6,7 +6,7 @@ from wagtail.admin.menu import MenuItem
 from tenants.guards import agency_screen_allowed, national_screen_allowed
 from tenants.roles import FILL_SELF_ASSESSMENT
 
-from . import views
+from . import ranking_views, views
 
 
 class RowId:
@@ -55,6 +55,22 @@ def register_evaluation_urls():
         ),
         path("evaluation/", views.national_index, name="evaluation_national"),
         path("evaluation/periods/", views.national_new_period, name="evaluation_new_period"),
+        path("evaluation/ranking/", ranking_views.ranking_index, name="evaluation_ranking"),
+        path(
+            "evaluation/ranking/export.xlsx",
+            ranking_views.ranking_export,
+            name="evaluation_ranking_export",
+        ),
+        path(
+            "evaluation/ranking/weights/",
+            ranking_views.ranking_weights,
+            name="evaluation_ranking_weights",
+        ),
+        path(
+            "evaluation/ranking/agency/<slug:slug>/",
+            ranking_views.ranking_agency,
+            name="evaluation_ranking_agency",
+        ),
         path(
             "evaluation/<evaluation_id:period>/<slug:slug>/",
             views.national_agency,
@@ -110,6 +126,10 @@ EVALUATION_LOG_ACTIONS = {
         _("Answer an inspection finding"),
         _("Inspection finding answered"),
     ),
+    "panjereh.evaluation.weights": (
+        _("Set the ranking's weights"),
+        _("Ranking weights set"),
+    ),
 }
 
 
@@ -143,4 +163,14 @@ def register_evaluation_menu_item():
         reverse("evaluation_national"),
         icon_name="tasks",
         order=180,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_ranking_menu_item():
+    return NationalEvaluationMenuItem(
+        _("Ranking of agencies"),
+        reverse("evaluation_ranking"),
+        icon_name="order",
+        order=181,
     )
