@@ -40,14 +40,15 @@ class Worlds:
     """At most one world committed at a time (per test process)."""
 
     def __init__(self):
-        self.builders: dict[str, tuple[Callable, bool]] = {}
+        self.builders: dict[str, tuple[Callable, bool, tuple[str, ...]]] = {}
         self.current: Built | None = None
 
-    def register(self, name: str, *, commit_hooks: bool = False):
-        """``builder(agencies)`` builds the world, appending each agency it creates."""
+    def register(self, name: str, *, slugs: tuple[str, ...], commit_hooks: bool = False):
+        """``builder(agencies)`` builds the world, appending each agency it creates (their
+        ``slugs``: agencies of these slugs found before a build are what a killed run left)."""
 
         def decorator(builder):
-            self.builders[name] = (builder, commit_hooks)
+            self.builders[name] = (builder, commit_hooks, slugs)
             return builder
 
         return decorator
@@ -62,7 +63,8 @@ class Worlds:
                 self.current = None
             if name is None:
                 return None
-            builder, commit_hooks = self.builders[name]
+            builder, commit_hooks, slugs = self.builders[name]
+            _remove_left_over(slugs)
             agencies: list = []
             connection = connections["default"]
             with connection.cursor() as cursor:
@@ -99,9 +101,9 @@ class _own_connection:
         return False
 
 
-def _remove(agencies, last_job: int) -> None:
+def _remove(agencies, last_job: int | None) -> None:
     """Delete ``agencies``, everything on the shared tables that points at them and the jobs
-    deferred since ``last_job``."""
+    deferred since ``last_job`` (``None``: no jobs)."""
     from service_requests.models import ServiceRequest
     from tenants.models import Agency
 
@@ -113,18 +115,20 @@ def _remove(agencies, last_job: int) -> None:
         if schema_exists(agency.schema_name):
             with connection.cursor() as cursor:
                 cursor.execute(f'DROP SCHEMA "{agency.schema_name}" CASCADE')
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM procrastinate_jobs WHERE id > %s", [last_job])
+    if last_job is not None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM procrastinate_jobs WHERE id > %s", [last_job])
     caches["default"].clear()
 
 
-def sweep(blocker) -> None:
-    """Remove what a killed test run left committed (with ``--reuse-db``). Called before
-    the first test: then every agency in the test database is a leftover."""
+def _remove_left_over(slugs) -> None:
+    """Agencies a killed run (``--reuse-db``) left committed: tests commit nothing else
+    of these slugs."""
     from tenants.models import Agency
 
-    with blocker.unblock(), _own_connection():
-        _remove(list(Agency.objects.all()), last_job=0)
+    left = list(Agency.objects.filter(slug__in=slugs))
+    if left:
+        _remove(left, last_job=None)
 
 
 worlds = Worlds()

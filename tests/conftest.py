@@ -20,7 +20,7 @@ from tenants import services
 from tenants.constants import AgencyRole, NationalRole
 from tenants.services import create_user_in_schema
 
-from .committed import sweep, worlds
+from .committed import worlds
 
 SAMPLE = (
     Path(__file__).resolve().parents[1] / "catalog_pages" / "catalog_format" / "sample-agency.json"
@@ -100,14 +100,14 @@ def client_for():
     return _client
 
 
-@worlds.register("sample")
+@worlds.register("sample", slugs=("civil-registration",))
 def _sample_world(agencies):
     agency = import_catalogue(SAMPLE.read_bytes()).agency
     agencies.append(agency)
     return agency
 
 
-@worlds.register("sample and another agency")
+@worlds.register("sample and another agency", slugs=("civil-registration", "other-agency"))
 def _two_agencies_world(agencies):
     a = _sample_world(agencies)
     number = next(_numbers)
@@ -153,11 +153,6 @@ def pytest_collection_modifyitems(config, items):
         key=lambda i: (first_seen[keys[i][0], None], first_seen[keys[i]], i),
     )
     items[:] = [items[i] for i in order]
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _nothing_left_by_a_killed_run(django_db_setup, django_db_blocker):
-    sweep(django_db_blocker)
 
 
 @pytest.fixture(scope="module", autouse=True)

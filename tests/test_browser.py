@@ -47,7 +47,7 @@ def _database_calls_beside_playwright():
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@worlds.register("browser", commit_hooks=True)
+@worlds.register("browser", slugs=("civil-registration",), commit_hooks=True)
 def _browser_world(agencies):
     """The sample agency, indexed, with a request clerk and an editor."""
     from catalog_pages.services import import_catalogue
