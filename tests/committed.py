@@ -121,6 +121,14 @@ def _remove(agencies, last_job: int | None) -> None:
     caches["default"].clear()
 
 
+def committed_agencies(blocker) -> list[str]:
+    """The agencies committed in the test database (what a module left behind, say)."""
+    from tenants.models import Agency
+
+    with blocker.unblock(), _own_connection():
+        return list(Agency.objects.order_by("slug").values_list("slug", flat=True))
+
+
 def _remove_left_over(slugs) -> None:
     """Agencies a killed run (``--reuse-db``) left committed: tests commit nothing else
     of these slugs."""

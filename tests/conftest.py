@@ -20,7 +20,7 @@ from tenants import services
 from tenants.constants import AgencyRole, NationalRole
 from tenants.services import create_user_in_schema
 
-from .committed import worlds
+from .committed import committed_agencies, worlds
 
 SAMPLE = (
     Path(__file__).resolve().parents[1] / "catalog_pages" / "catalog_format" / "sample-agency.json"
@@ -156,16 +156,24 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _no_world_after_the_module(django_db_blocker):
+def _no_world_after_the_module(request, django_db_blocker):
     """Each module starts without a world: its own committed fixtures (the demo, say) find
     the database as they always did."""
     yield
     if worlds.current is not None:
         worlds.ensure(None, django_db_blocker)
+    if _test_database_ready():
+        left = committed_agencies(django_db_blocker)
+        # Another module (in this process, in any order) would find them: fail here.
+        assert not left, f"{request.module.__name__} left agencies committed: {left}"
+
+
+def _test_database_ready() -> bool:
+    return connection.settings_dict["NAME"].startswith("test_")
 
 
 @pytest.fixture(autouse=True)
-def _committed_world(request):
+def _stand_on_its_world(request):
     """The committed world this test stands on, or none: built (or removed) before the
     test's own transaction reads anything. Tests without the database leave it as it is."""
     names = set(request.fixturenames)

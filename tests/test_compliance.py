@@ -315,6 +315,7 @@ def _answered(agency, slug, key, submitted, answered, number):
         status="answered",
         submitted_at=submitted,
         promised_on=submitted.date(),
+        answered_at=answered,  # as service_requests.services keeps it
     )
     StatusChange.objects.create(
         request=request, from_status="in_progress", to_status="answered", actor="x", at=answered

@@ -57,6 +57,7 @@ def _request(agency, status, *, answered_at=None, promised_on=datetime.date(2025
         status=status,
         submitted_at=at(2025, 10, 23),
         promised_on=promised_on,
+        answered_at=answered_at,  # as service_requests.services keeps it
     )
     if answered_at is not None:
         StatusChange.objects.create(

@@ -309,15 +309,6 @@ def _lookup(request, typed: str, context: dict):
     return found
 
 
-@require_GET
-def track(request):
-    typed = request.GET.get("code", "").strip()[:40]
-    context = {"typed": typed}
-    if typed:
-        context["found"] = _lookup(request, typed, context)
-    return _render_track(request, context, status=context.pop("status", 200))
-
-
 _PROOF = OwnershipProof(
     lookup=_lookup,
     render=_render_track,
@@ -326,6 +317,12 @@ _PROOF = OwnershipProof(
     send=services.send_ownership_code,
     confirm=services.confirm_ownership_code,
 )
+
+
+@require_GET
+def track(request):
+    """The tracking page of the complaint whose code is typed."""
+    return _PROOF.track(request)
 
 
 @require_POST

@@ -13,13 +13,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from catalog_pages.constants import Delivery
-from service_requests.constants import RequestStatus
 from service_requests.selectors import requests_of
 from service_requests.working_days import working_days_between
 from tenants import jobs
@@ -120,9 +119,7 @@ def _answer_times(agency: Agency, keys, now) -> dict:
     answered = (
         requests_of(agency)
         .filter(service_key__in=keys, submitted_at__gte=now - datetime.timedelta(MEASURED_DAYS))
-        .annotate(
-            answered_at=Min("history__at", filter=Q(history__to_status=RequestStatus.ANSWERED))
-        )
+        # answered_at: the first answer (service_requests.report_times keeps it).
         .filter(answered_at__isnull=False)
         .values_list("service_key", "submitted_at", "answered_at")
     )

@@ -24,7 +24,7 @@ user sees only the agencies of their provinces (``tenants.selectors.agencies_vis
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,8 +32,8 @@ from django.utils.translation import gettext as _
 from complaints.models import Complaint
 from persian.dates import to_persian_digits
 from search.models import IndexedService
-from service_requests.constants import OPEN_STATUSES, RequestStatus, Sender
-from service_requests.models import RequestMessage, ServiceRequest, StatusChange
+from service_requests.constants import OPEN_STATUSES, Sender
+from service_requests.models import RequestMessage, ServiceRequest
 from surveys.models import SurveyResponse
 from surveys.selectors import responses_of
 from tenants.constants import AgencyKind, Province
@@ -159,16 +159,11 @@ def timeliness_figures(agency_ids, start, end, today=None) -> dict[int, dict]:
     """Per agency: requests received in [start, end) answered ``on_time``, answered
     ``late``, still open past their promised date (``overdue``); ``counted`` their sum."""
     today = today or timezone.localdate()
-    first_answer = (
-        StatusChange.objects.filter(request=OuterRef("pk"), to_status=RequestStatus.ANSWERED)
-        .order_by("at")
-        .values("at")[:1]
-    )
     rows = (
         ServiceRequest.objects.filter(
             agency_id__in=agency_ids, submitted_at__gte=start, submitted_at__lt=end
         )
-        .annotate(answered_at=Subquery(first_answer))
+        # answered_at: the first answer (service_requests.report_times keeps it).
         .annotate(answered_on=TruncDate("answered_at", tzinfo=timezone.get_current_timezone()))
         .values("agency_id")
         .annotate(

@@ -32,6 +32,14 @@ class OwnershipProof:
     # (the thing, typed, client=…) → ownership.Outcome
     confirm: Callable = ownership.confirm_ownership_code
 
+    def track(self, request):
+        """The tracking page: what the typed code (``?code=``) finds, or why nothing."""
+        typed = request.GET.get("code", "").strip()[:40]
+        context = {"typed": typed}
+        if typed:
+            context["found"] = self.lookup(request, typed, context)
+        return self.render(request, context, status=context.pop("status", 200))
+
     def _found(self, request):
         typed = request.POST.get("code", "").strip()[:40]
         context = {"typed": typed}

@@ -97,21 +97,18 @@ def _lookup(request, typed: str, context: dict):
     return found
 
 
-@require_GET
-def track(request):
-    typed = request.GET.get("code", "").strip()[:40]
-    context = {"typed": typed}
-    if typed:
-        context["found"] = _lookup(request, typed, context)
-    return _render_track(request, context, status=context.pop("status", 200))
-
-
 _PROOF = OwnershipProof(
     lookup=_lookup,
     render=_render_track,
     page_url=lambda found: _track_url(found.tracking_code),
     remember=_remember_owner,
 )
+
+
+@require_GET
+def track(request):
+    """The tracking page of the request whose code is typed."""
+    return _PROOF.track(request)
 
 
 @require_POST
