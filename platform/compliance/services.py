@@ -121,10 +121,10 @@ def _answer_times(agency: Agency, keys, now) -> dict:
         requests_of(agency)
         .filter(service_key__in=keys, submitted_at__gte=now - datetime.timedelta(MEASURED_DAYS))
         .annotate(
-            answered_at=Min("history__at", filter=Q(history__to_status=RequestStatus.ANSWERED))
+            first_answer_at=Min("history__at", filter=Q(history__to_status=RequestStatus.ANSWERED))
         )
-        .filter(answered_at__isnull=False)
-        .values_list("service_key", "submitted_at", "answered_at")
+        .filter(first_answer_at__isnull=False)
+        .values_list("service_key", "submitted_at", "first_answer_at")
     )
     days: dict = {}
     for key, submitted_at, answered_at in answered:

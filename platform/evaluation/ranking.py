@@ -168,8 +168,8 @@ def timeliness_figures(agency_ids, start, end, today=None) -> dict[int, dict]:
         ServiceRequest.objects.filter(
             agency_id__in=agency_ids, submitted_at__gte=start, submitted_at__lt=end
         )
-        .annotate(answered_at=Subquery(first_answer))
-        .annotate(answered_on=TruncDate("answered_at", tzinfo=timezone.get_current_timezone()))
+        .annotate(first_answer_at=Subquery(first_answer))
+        .annotate(answered_on=TruncDate("first_answer_at", tzinfo=timezone.get_current_timezone()))
         .values("agency_id")
         .annotate(
             on_time=Count("pk", filter=Q(answered_on__lte=F("promised_on"))),
