@@ -124,10 +124,12 @@ def _counts() -> dict:
 
     counts["evaluation"] = (
         sorted(EvaluationPeriod.objects.values_list("year", "half")),
-        sorted(SelfAssessment.objects.values_list("agency_id", "status", "submitted_at")),
+        list(
+            SelfAssessment.objects.order_by("pk").values_list("agency_id", "status", "submitted_at")
+        ),
         Evidence.objects.count(),
-        sorted(Inspection.objects.values_list("agency_id", "inspector", "issued_at")),
-        sorted(Finding.objects.values_list("item_key", "status", "responded_at")),
+        list(Inspection.objects.order_by("pk").values_list("agency_id", "inspector", "issued_at")),
+        list(Finding.objects.order_by("pk").values_list("item_key", "status", "responded_at")),
         InspectionPhoto.objects.count(),
     )
     counts["compliance"] = sorted(
