@@ -112,6 +112,29 @@ def _counts() -> dict:
             ServiceRequest.objects.values_list("submitted_at", "promised_on", "status")
         ),
     }
+    from compliance.models import ServiceCompliance
+    from evaluation.models import (
+        EvaluationPeriod,
+        Evidence,
+        Finding,
+        Inspection,
+        InspectionPhoto,
+        SelfAssessment,
+    )
+
+    counts["evaluation"] = (
+        sorted(EvaluationPeriod.objects.values_list("year", "half")),
+        list(
+            SelfAssessment.objects.order_by("pk").values_list("agency_id", "status", "submitted_at")
+        ),
+        Evidence.objects.count(),
+        list(Inspection.objects.order_by("pk").values_list("agency_id", "inspector", "issued_at")),
+        list(Finding.objects.order_by("pk").values_list("item_key", "status", "responded_at")),
+        InspectionPhoto.objects.count(),
+    )
+    counts["compliance"] = sorted(
+        ServiceCompliance.objects.values_list("agency_id", "translation_key", "score")
+    )
     from django.contrib.auth import get_user_model
 
     for agency in Agency.objects.exclude(schema_name="public"):
@@ -436,3 +459,111 @@ def test_requests_are_spread_over_hq_and_field_units_in_several_provinces(demo, 
     overdue = [row for row in DeskRepresentative.objects.all() if row.is_overdue()]
     assert len(overdue) == 1
     assert SupervisedProvince.objects.filter(user__username="supervisor", province="fars").exists()
+
+
+def test_the_national_administration_screens_have_demo_rows(demo, db, client_for):
+    """Reports, the ranking, package compliance and the evaluation, as their users see them."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from compliance.models import ServiceCompliance
+    from console.demo import INSPECTOR
+    from evaluation import ranking, selectors
+    from evaluation.constants import AssessmentStatus, Component
+    from evaluation.models import EvaluationPeriod, Evidence, Finding, Inspection, SelfAssessment
+    from evaluation.periods import half_of
+
+    agencies = {agency.slug: agency for agency in demo["first"].agencies}
+    year, half = half_of(timezone.localdate())
+    current = EvaluationPeriod.objects.get(year=year, half=half)
+    assert EvaluationPeriod.objects.filter(
+        year=year if half == 2 else year - 1, half=1 if half == 2 else 2
+    ).exists()
+    with translation.override("fa"):
+        empty_states = {
+            key: gettext(text)
+            for key, text in {
+                "reports": "No requests in this period.",
+                "ranking": "No agency to rank.",
+                "agencies": "No agency to show.",
+                "inspections": "No inspection in this period yet.",
+                "issued": "No inspection result has been sent to the agency yet.",
+                "flag": "Disagrees with the measured figure",
+            }.items()
+        }
+    national = _logged_in(client_for, settings.BASE_DOMAIN, "public", ADMIN)
+
+    # The reports' dashboard: every agency with its figures from the backdated requests.
+    html = national.get("/admin/national-reports/").content.decode()
+    assert empty_states["reports"] not in html
+    assert sum(agency.name_fa in html for agency in agencies.values()) >= 5
+
+    # The ranking: several agencies scored on all four components.
+    html = national.get("/admin/evaluation/ranking/").content.decode()
+    assert empty_states["ranking"] not in html
+    assert all(agency.name_fa in html for agency in agencies.values())
+    scores = ranking.scores_for(list(agencies.values()), ranking.running_span(current))
+    complete = [score for score in scores if not score.missing]
+    assert len(complete) >= 3, [(s.agency.slug, [p.component for p in s.missing]) for s in scores]
+    tamin = next(score for score in scores if score.agency.slug == "tamin")
+    html = national.get("/admin/evaluation/ranking/agency/tamin/?scope=running").content.decode()
+    assert tamin.score_text in html
+    for component in Component:
+        assert tamin.part(component).value_text in html
+
+    # Package compliance: a row for every live service of every agency.
+    html = national.get("/admin/compliance/").content.decode()
+    assert all(
+        ServiceCompliance.objects.filter(agency=agency).count() >= 8 for agency in agencies.values()
+    )
+    assert sum(agency.name_fa in html for agency in agencies.values()) >= 5
+
+    # The evaluation: self-assessments submitted, one draft, one contradicted by the figures.
+    assessments = SelfAssessment.objects.filter(period=current)
+    assert assessments.filter(status=AssessmentStatus.SUBMITTED).count() >= 3
+    assert assessments.get(agency=agencies["shiraz"]).status == AssessmentStatus.DRAFT
+    assert not assessments.filter(agency=agencies["nigc"]).exists()
+    assert (
+        Evidence.objects.filter(answer__assessment__period=current).count() == assessments.count()
+    )
+    html = national.get("/admin/evaluation/").content.decode()
+    assert empty_states["agencies"] not in html
+    assert all(agency.name_fa in html for agency in agencies.values())
+    contradicted = national.get(f"/admin/evaluation/{current.pk}/khorasan-labour/")
+    html = contradicted.content.decode()
+    assert contradicted.status_code == 200 and empty_states["flag"] in html
+    assert empty_states["inspections"] not in html
+    agreeing = national.get(f"/admin/evaluation/{current.pk}/mcls/").content.decode()
+    assert empty_states["flag"] not in agreeing
+
+    # Inspections by the supervisor (Fars) and the inspector (Razavi Khorasan), each in theirs.
+    inspections = Inspection.objects.filter(period=current, issued_at__isnull=False)
+    assert {i.agency.slug for i in inspections} == {"mcls", "tamin", "khorasan-labour", "shiraz"}
+    assert all(i.photos.count() == 1 and i.findings.count() >= 8 for i in inspections)
+    for username, slug, other in (
+        (SUPERVISOR, "shiraz", "mcls"),
+        (INSPECTOR, "khorasan-labour", "tamin"),
+    ):
+        client = _logged_in(client_for, settings.BASE_DOMAIN, "public", username)
+        mine = inspections.get(agency__slug=slug)
+        assert mine.inspector == username
+        page = client.get(f"/admin/evaluation/inspections/{mine.pk}/")
+        assert page.status_code == 200 and mine.findings.first().text in page.content.decode()
+        theirs = inspections.get(agency__slug=other)
+        assert client.get(f"/admin/evaluation/inspections/{theirs.pk}/").status_code == 404
+        html = client.get("/admin/evaluation/").content.decode()
+        assert agencies[slug].name_fa in html and agencies[other].name_fa not in html
+
+    # In the agency's admin: its self-assessment, the inspection's result and its answers.
+    agency = agencies["tamin"]
+    manager = _logged_in(client_for, agency.hostname, agency.schema_name, "manager")
+    html = manager.get("/admin/self-assessment/").content.decode()
+    assert empty_states["issued"] not in html
+    page = manager.get(f"/admin/self-assessment/{current.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "بسته اطلاعات خدمات.pdf" in html
+    inspection = inspections.get(agency=agency)
+    html = manager.get(f"/admin/self-assessment/inspections/{inspection.pk}/").content.decode()
+    answered = Finding.objects.filter(inspection=inspection, responded_at__isnull=False)
+    assert answered.exists() and answered.first().response in html
+    assert selectors.finding_rows(inspection)

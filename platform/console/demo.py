@@ -8,7 +8,9 @@ provincial supervisor works on the national portal; all share the demo password
 (``DEMO_ADMIN_PASSWORD``). Then each agency receives citizens' requests in every status
 (``console.demo_requests``) at its HQ and field units (``console.demo_units``), complaints and objections in every status
 (``console.demo_complaints``), and their SMS a fate, with a few citizens' replies and one
-agency's own SMS text (``console.demo_sms``). Everything is idempotent: a second run changes nothing.
+agency's own SMS text (``console.demo_sms``); the evaluation's periods, self-assessments
+and inspections (``console.demo_evaluation``), the package-compliance rows and the
+reports' monthly rollups follow. Everything is idempotent: a second run changes nothing.
 """
 
 import time
@@ -26,6 +28,7 @@ from tenants.models import Agency, SupervisedProvince
 from tenants.schemas import in_public_schema
 
 from .demo_complaints import seed_complaints
+from .demo_evaluation import seed_evaluation
 from .demo_representatives import seed_representative
 from .demo_requests import seed_requests
 from .demo_sms import latest_sms, seed_inbound_sms, settle_sms, write_agency_override
@@ -43,6 +46,7 @@ ROLE_USERS = {
     AgencyRole.REPORT_VIEWER: "reports",
 }
 SUPERVISOR = "supervisor"
+INSPECTOR = "inspector"
 
 
 class DemoError(RuntimeError):
@@ -74,15 +78,15 @@ def _password_hash(username: str, password: str) -> str:
 
 
 SUPERVISED_PROVINCE = Province.FARS
+INSPECTED_PROVINCE = Province.KHORASAN_RAZAVI
 
 
-def seed_supervised_province(username: str) -> bool:
-    """The demo supervisor supervises Fars (the Shiraz municipality's province)."""
+def seed_supervised_province(username: str, province: str = SUPERVISED_PROVINCE) -> bool:
+    """The demo supervisor supervises Fars (the Shiraz municipality's province), the demo
+    inspector Razavi Khorasan (the Mashhad labour office's)."""
     with in_public_schema():
         user = get_user_model().objects.get(username=username)
-        _row, created = SupervisedProvince.objects.get_or_create(
-            user=user, province=SUPERVISED_PROVINCE
-        )
+        _row, created = SupervisedProvince.objects.get_or_create(user=user, province=province)
     return created
 
 
@@ -143,17 +147,28 @@ def seed_demo(*, admin_username: str, admin_password: str, stdout=None) -> Demo:
     for username, role in (
         (admin_username, NationalRole.ADMINISTRATOR),
         (SUPERVISOR, NationalRole.PROVINCIAL_SUPERVISOR),
+        (INSPECTOR, NationalRole.INSPECTOR),
     ):
         demo.changed |= services.ensure_user_in_schema(
             "public", username=username, password_hash=password_hash, roles=[role]
         )
         demo.users.append(("national", username, [str(role)]))
     demo.changed |= seed_supervised_province(SUPERVISOR)
+    demo.changed |= seed_supervised_province(INSPECTOR, INSPECTED_PROVINCE)
     demo.changed |= bool(seed_inbound_sms(demo.agencies))
     # The demo's requests are dated in the past: months already summed up are summed again.
     from reports import rollup
 
     rollup.rebuild()
+    # The package-compliance rows (the import queues their refresh; the demo does it now).
+    from compliance.services import refresh_agency_compliance
+
+    started = time.monotonic()
+    for agency in demo.agencies:
+        refresh_agency_compliance(agency)
+    demo.changed |= seed_evaluation(demo.agencies, admin_username=admin_username)
+    if stdout:
+        stdout.write(f"  compliance rows and evaluation: {time.monotonic() - started:.1f} s")
     demo.users.append(("agency", admin_username, [str(role) for role in AgencyRole]))
     demo.users += [("agency", username, [str(role)]) for role, username in ROLE_USERS.items()]
     return demo
