@@ -21,7 +21,7 @@ def test_national_admin_onboards_an_agency_from_the_console(national_admin_clien
     assert "http://behzisti.localhost/invitation/" in html
     agency = Agency.objects.get(slug="behzisti")
     assert agency.name_fa == "سازمان بهزیستی"
-    entry = ModelLogEntry.objects.get(action="panjereh.agency.onboard")
+    entry = ModelLogEntry.objects.get(action="panjereh.agency.onboard", object_id=str(agency.pk))
     assert (entry.object_id, entry.user.username) == (str(agency.pk), "national")
 
 

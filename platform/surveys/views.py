@@ -41,6 +41,8 @@ def questionnaire(request, token):
         return _page(request, "unavailable.html", {"expired": False}, 404)
     answered = selectors.response_for(found)
     if answered is not None:
+        if request.method == "POST":  # a second click, or another tab, after the first answer
+            return redirect(request.path)
         return _page(request, "answered.html", {"found": found, "answered": answered}, 200)
     if found.status != RequestStatus.CLOSED:
         return _page(request, "unavailable.html", {"not_closed": True, "found": found}, 409)
