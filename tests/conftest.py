@@ -5,9 +5,11 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 from django.utils.functional import empty
 from django_tenants.utils import schema_context
 
@@ -20,7 +22,7 @@ from tenants import services
 from tenants.constants import AgencyRole, NationalRole
 from tenants.services import create_user_in_schema
 
-from .committed import committed_agencies, worlds
+from .committed import committed_agencies, forget_committed_cache, worlds
 
 SAMPLE = (
     Path(__file__).resolve().parents[1] / "catalog_pages" / "catalog_format" / "sample-agency.json"
@@ -73,6 +75,8 @@ def _public_schema_between_tests():
     connection.set_schema_to_public()
     yield
     connection.set_schema_to_public()
+    # A test that switched language (the English portal, say) leaves the next in Persian.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
@@ -163,6 +167,7 @@ def _no_world_after_the_module(request, django_db_blocker):
     if worlds.current is not None:
         worlds.ensure(None, django_db_blocker)
     if _test_database_ready():
+        forget_committed_cache(django_db_blocker)
         left = committed_agencies(django_db_blocker)
         # Another module (in this process, in any order) would find them: fail here.
         assert not left, f"{request.module.__name__} left agencies committed: {left}"
