@@ -4,11 +4,11 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from tenants.guards import agency_only, agency_screen_allowed
+from tenants.menus import AgencyMenuItem
 from tenants.roles import IMPORT_CATALOGUE
 from tenants.schemas import on_public_schema
 
@@ -25,15 +25,14 @@ def register_catalogue_urls():
     ]
 
 
-class AgencyAdministratorMenuItem(MenuItem):
-    def is_shown(self, request):
-        return agency_screen_allowed(request, IMPORT_CATALOGUE)
-
-
 @hooks.register("register_admin_menu_item")
 def register_catalogue_menu_item():
-    return AgencyAdministratorMenuItem(
-        _("Import catalogue"), reverse("catalogue_import"), icon_name="upload", order=900
+    return AgencyMenuItem(
+        _("Import catalogue"),
+        reverse("catalogue_import"),
+        icon_name="upload",
+        order=900,
+        permission=IMPORT_CATALOGUE,
     )
 
 

@@ -1,9 +1,8 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
-from tenants.guards import agency_screen_allowed
+from tenants.menus import AgencyMenuItem
 from tenants.roles import HANDLE_REQUESTS
 
 from . import desk
@@ -17,11 +16,12 @@ def register_desk_urls():
     ]
 
 
-class DeskMenuItem(MenuItem):
-    def is_shown(self, request):
-        return agency_screen_allowed(request, HANDLE_REQUESTS)
-
-
 @hooks.register("register_admin_menu_item")
 def register_desk_menu_item():
-    return DeskMenuItem(_("Walk-in request"), reverse("desk_choose"), icon_name="form", order=51)
+    return AgencyMenuItem(
+        _("Walk-in request"),
+        reverse("desk_choose"),
+        icon_name="form",
+        order=51,
+        permission=HANDLE_REQUESTS,
+    )

@@ -4,10 +4,10 @@ and each desk's day queue (administrators and request clerks)."""
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from tenants.guards import agency_only, agency_screen_allowed
+from tenants.menus import AgencyMenuItem
 
 from . import selectors, views
 from .models import Closure, Desk, OpeningHours
@@ -128,17 +128,13 @@ def register_queue_urls():
     ]
 
 
-class QueueMenuItem(MenuItem):
-    def is_shown(self, request):
-        return agency_screen_allowed(request, views.HANDLE)
-
-
 @hooks.register("register_admin_menu_item")
 def register_queue_menu_item():
-    return QueueMenuItem(
+    return AgencyMenuItem(
         _("Desk queue"),
         reverse("appointments_queue"),
         name="appointments-queue",
         icon_name="list-ul",
         order=311,
+        permission=views.HANDLE,
     )

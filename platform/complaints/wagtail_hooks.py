@@ -4,7 +4,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from tenants.constants import NationalRole
-from tenants.guards import agency_screen_allowed, national_screen_allowed
+from tenants.guards import national_screen_allowed
+from tenants.menus import AgencyMenuItem
 from tenants.roles import HANDLE_COMPLAINTS
 
 from . import inbox
@@ -67,11 +68,6 @@ def register_complaint_log_actions(actions):
         actions.register_action(action, label, message)
 
 
-class AgencyComplaintsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return agency_screen_allowed(request, HANDLE_COMPLAINTS)
-
-
 class NationalComplaintsMenuItem(MenuItem):
     def is_shown(self, request):
         return national_screen_allowed(
@@ -81,8 +77,12 @@ class NationalComplaintsMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_complaints_menu_item():
-    return AgencyComplaintsMenuItem(
-        _("Complaints"), reverse("complaint_inbox"), icon_name="warning", order=55
+    return AgencyMenuItem(
+        _("Complaints"),
+        reverse("complaint_inbox"),
+        icon_name="warning",
+        order=55,
+        permission=HANDLE_COMPLAINTS,
     )
 
 

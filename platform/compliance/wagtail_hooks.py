@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from tenants.guards import national_screen_allowed
+from tenants.menus import NationalMenuItem
 
 from . import views
 
@@ -44,11 +44,6 @@ def register_compliance_urls():
     ]
 
 
-class NationalComplianceMenuItem(MenuItem):
-    def is_shown(self, request):
-        return national_screen_allowed(request, views.VIEW_ROLES)
-
-
 class AgencyComplianceMenuItem(MenuItem):
     def is_shown(self, request):
         return views.agency_screen_shown(request)
@@ -56,12 +51,13 @@ class AgencyComplianceMenuItem(MenuItem):
 
 @hooks.register("register_reports_menu_item")
 def register_national_compliance_menu_item():
-    return NationalComplianceMenuItem(
+    return NationalMenuItem(
         _("Information-package compliance"),
         reverse("compliance_national"),
         name="package-compliance-national",
         icon_name="tasks",
         order=60,
+        roles=views.VIEW_ROLES,
     )
 
 

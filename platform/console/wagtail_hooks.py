@@ -3,9 +3,9 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
 from tenants.guards import national_screen_allowed, on_public_schema
+from tenants.menus import NationalMenuItem
 
 from . import views
 from .constants import GRANT_ACTION, PROVINCES_ACTION, REPRESENTATIVE_ACTION, REVOKE_ACTION
@@ -37,20 +37,14 @@ def register_console_urls():
     ]
 
 
-class NationalMenuItem(MenuItem):
-    def is_shown(self, request):
-        return national_screen_allowed(request)
-
-
-class RegistryMenuItem(MenuItem):
-    def is_shown(self, request):
-        return national_screen_allowed(request, views.READERS)
-
-
 @hooks.register("register_admin_menu_item")
 def register_agencies_menu_item():
-    return RegistryMenuItem(
-        _("Agencies"), reverse("console_agency_index"), icon_name="site", order=150
+    return NationalMenuItem(
+        _("Agencies"),
+        reverse("console_agency_index"),
+        icon_name="site",
+        order=150,
+        roles=views.READERS,
     )
 
 

@@ -1,9 +1,8 @@
 from django.urls import path, register_converter, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
-from tenants.guards import agency_screen_allowed, national_screen_allowed
+from tenants.menus import AgencyMenuItem, NationalMenuItem
 from tenants.roles import FILL_SELF_ASSESSMENT
 
 from . import ranking_views, views
@@ -139,38 +138,34 @@ def register_evaluation_log_actions(actions):
         actions.register_action(action, label, message)
 
 
-class AgencyEvaluationMenuItem(MenuItem):
-    def is_shown(self, request):
-        return agency_screen_allowed(request, FILL_SELF_ASSESSMENT)
-
-
-class NationalEvaluationMenuItem(MenuItem):
-    def is_shown(self, request):
-        return national_screen_allowed(request, views.NATIONAL_READERS)
-
-
 @hooks.register("register_admin_menu_item")
 def register_self_assessment_menu_item():
-    return AgencyEvaluationMenuItem(
-        _("Self-assessment"), reverse("evaluation_agency"), icon_name="tasks", order=60
+    return AgencyMenuItem(
+        _("Self-assessment"),
+        reverse("evaluation_agency"),
+        icon_name="tasks",
+        order=60,
+        permission=FILL_SELF_ASSESSMENT,
     )
 
 
 @hooks.register("register_admin_menu_item")
 def register_evaluation_menu_item():
-    return NationalEvaluationMenuItem(
+    return NationalMenuItem(
         _("Evaluation and inspections"),
         reverse("evaluation_national"),
         icon_name="tasks",
         order=180,
+        roles=views.NATIONAL_READERS,
     )
 
 
 @hooks.register("register_admin_menu_item")
 def register_ranking_menu_item():
-    return NationalEvaluationMenuItem(
+    return NationalMenuItem(
         _("Ranking of agencies"),
         reverse("evaluation_ranking"),
         icon_name="order",
         order=181,
+        roles=views.NATIONAL_READERS,
     )

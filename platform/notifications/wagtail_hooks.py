@@ -1,12 +1,11 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.models import EditView, IndexView
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from tenants.guards import agency_screen_allowed
+from tenants.menus import AgencyMenuItem
 from tenants.roles import OVERRIDE_SMS_TEMPLATES
 from tenants.viewsets import NationalModelViewSet
 
@@ -158,15 +157,14 @@ def register_agency_template_urls():
     ]
 
 
-class AgencyTemplatesMenuItem(MenuItem):
-    def is_shown(self, request):
-        return agency_screen_allowed(request, OVERRIDE_SMS_TEMPLATES)
-
-
 @hooks.register("register_admin_menu_item")
 def register_agency_templates_menu_item():
-    return AgencyTemplatesMenuItem(
-        _("SMS texts"), reverse("agency_sms_templates"), icon_name="doc-full", order=60
+    return AgencyMenuItem(
+        _("SMS texts"),
+        reverse("agency_sms_templates"),
+        icon_name="doc-full",
+        order=60,
+        permission=OVERRIDE_SMS_TEMPLATES,
     )
 
 

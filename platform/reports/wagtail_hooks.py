@@ -4,9 +4,8 @@ portal) and each agency's own."""
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
-from tenants.guards import agency_screen_allowed, national_screen_allowed
+from tenants.menus import AgencyMenuItem, NationalMenuItem
 
 from . import views
 
@@ -26,33 +25,25 @@ def register_report_urls():
     ]
 
 
-class AgencyReportsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return agency_screen_allowed(request, views.VIEW_REPORTS)
-
-
-class NationalReportsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return national_screen_allowed(request, views.NATIONAL_ROLES)
-
-
 @hooks.register("register_reports_menu_item")
 def register_agency_reports_menu_item():
-    return AgencyReportsMenuItem(
+    return AgencyMenuItem(
         _("Management reports"),
         reverse("reports_agency"),
         name="management-reports",
         icon_name="table",
         order=50,
+        permission=views.VIEW_REPORTS,
     )
 
 
 @hooks.register("register_reports_menu_item")
 def register_national_reports_menu_item():
-    return NationalReportsMenuItem(
+    return NationalMenuItem(
         _("Management reports (national)"),
         reverse("reports_national"),
         name="national-management-reports",
         icon_name="table",
         order=51,
+        roles=views.NATIONAL_ROLES,
     )

@@ -1,11 +1,10 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from tenants.guards import agency_screen_allowed, national_screen_allowed
+from tenants.menus import AgencyMenuItem, NationalMenuItem
 from tenants.roles import HANDLE_REQUESTS
 from tenants.viewsets import NationalModelViewSet
 
@@ -64,14 +63,15 @@ def register_request_log_actions(actions):
         actions.register_action(action, label, message)
 
 
-class AgencyMenuItem(MenuItem):
-    def is_shown(self, request):
-        return agency_screen_allowed(request, HANDLE_REQUESTS)
-
-
 @hooks.register("register_admin_menu_item")
 def register_inbox_menu_item():
-    return AgencyMenuItem(_("Requests"), reverse("request_inbox"), icon_name="mail", order=50)
+    return AgencyMenuItem(
+        _("Requests"),
+        reverse("request_inbox"),
+        icon_name="mail",
+        order=50,
+        permission=HANDLE_REQUESTS,
+    )
 
 
 class HolidayViewSet(NationalModelViewSet):
@@ -90,14 +90,15 @@ def register_holidays():
     return HolidayViewSet("official_holidays")
 
 
-class CallCentreMenuItem(MenuItem):
-    def is_shown(self, request):
-        return national_screen_allowed(request, callcentre.OPERATORS)
-
-
 @hooks.register("register_admin_menu_item")
 def register_call_centre_menu_item():
-    return CallCentreMenuItem(_("Call centre"), reverse("call_centre"), icon_name="help", order=60)
+    return NationalMenuItem(
+        _("Call centre"),
+        reverse("call_centre"),
+        icon_name="help",
+        order=60,
+        roles=callcentre.OPERATORS,
+    )
 
 
 class LookupLogPolicy(ModelPermissionPolicy):

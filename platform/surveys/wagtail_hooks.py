@@ -4,10 +4,9 @@ national administrators (Reports menu)."""
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
 from tenants.constants import NationalRole
-from tenants.guards import agency_screen_allowed, national_screen_allowed
+from tenants.menus import AgencyMenuItem, NationalMenuItem
 
 from . import views
 
@@ -24,33 +23,25 @@ def register_survey_urls():
     ]
 
 
-class AgencyResultsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return agency_screen_allowed(request, views.VIEW_RESULTS)
-
-
-class NationalResultsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return national_screen_allowed(request, (NationalRole.ADMINISTRATOR,))
-
-
 @hooks.register("register_reports_menu_item")
 def register_agency_results_menu_item():
-    return AgencyResultsMenuItem(
+    return AgencyMenuItem(
         _("Satisfaction survey"),
         reverse("surveys_agency_results"),
         name="survey-results",
         icon_name="list-ul",
         order=60,
+        permission=views.VIEW_RESULTS,
     )
 
 
 @hooks.register("register_reports_menu_item")
 def register_national_results_menu_item():
-    return NationalResultsMenuItem(
+    return NationalMenuItem(
         _("Satisfaction survey (all agencies)"),
         reverse("surveys_national_results"),
         name="national-survey-results",
         icon_name="list-ul",
         order=61,
+        roles=(NationalRole.ADMINISTRATOR,),
     )
