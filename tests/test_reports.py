@@ -451,6 +451,11 @@ def test_an_agency_s_official_reports_are_one_click_pdf_and_xlsx(world, staff_cl
     grey = page.convert("L")
     dark = sum(grey.histogram()[:128])
     assert dark > 2000  # text was drawn (Persian glyphs, tables), not a blank page
+    import pypdf
+
+    fonts = pypdf.PdfReader(io.BytesIO(pdf.content)).pages[0]["/Resources"]["/Font"].values()
+    # In our Vazirmatn (shaped Persian), not a fallback such as DejaVu.
+    assert any("Vazirmatn" in font["/BaseFont"] for font in fonts)
     from .test_browser import SCREENSHOTS
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -126,11 +126,14 @@ def build(which: str, period: Period, filters: selectors.Filters, *, agency_name
 
 def as_pdf(content: dict) -> bytes:
     from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
 
     with translation.override("fa"):
         html = render_to_string("reports/official.html", content)
+    # A stylesheet's @font-face (our Vazirmatn) is read only with a font configuration.
+    fonts = FontConfiguration()
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        stylesheets=[CSS(filename=str(STYLESHEET))]
+        stylesheets=[CSS(filename=str(STYLESHEET), font_config=fonts)], font_config=fonts
     )
 
 
