@@ -22,13 +22,12 @@ from catalog_pages.models import ServicePage
 from persian.digits import parse_whole_number
 from service_requests import services as request_services
 from service_requests.constants import Channel
-from service_requests.models import PendingUpload
-from service_requests.uploads import oversized_uploads, with_upload_limits
+from service_requests.uploads import with_upload_limits
 from tenants.guards import check_agency
 from tenants.roles import HANDLE_REQUESTS
 
 from .forms import RequestForm
-from .views import keep_valid_documents, uploads_of
+from .views import bind_request_form, uploads_of
 
 PER_PAGE = 30
 DESK_INTAKE_ACTION = "panjereh.request.desk_intake"
@@ -90,27 +89,8 @@ def intake(request, page_id):
         return TemplateResponse(
             request, "forms_engine/desk_form.html", {"page": page, "form": form}
         )
-    try:
-        token = uuid.UUID(request.POST.get("submission_token", ""))
-    except ValueError:
-        token = uuid.uuid4()
-    kept = {
-        pending.slot: pending
-        for pending in PendingUpload.objects.filter(agency_id=agency.pk, token=token)
-    }
-    form = RequestForm(
-        request.POST,
-        request.FILES,
-        service=page,
-        kept_slots=kept,
-        oversized=oversized_uploads(request),
-    )
+    form, kept, token = bind_request_form(request, page, agency)
     if not form.is_valid():
-        keep_valid_documents(request, form, token, kept)
-        form.kept_slots = set(kept)
-        data = request.POST.copy()
-        data["submission_token"] = str(token)
-        form.data = data
         return TemplateResponse(
             request,
             "forms_engine/desk_form.html",

@@ -35,21 +35,16 @@ def _token(request) -> uuid.UUID:
         return uuid.uuid4()
 
 
-def apply(request, page):
-    """The generated request form; on success, the request is submitted and the receipt shown."""
-    if not page.accepts_online_requests:
-        return TemplateResponse(request, "forms_engine/not_online.html", {"page": page}, status=404)
-    if request.method != "POST":
-        form = RequestForm(service=page, initial={"submission_token": uuid.uuid4()})
-        return TemplateResponse(request, "forms_engine/apply.html", {"page": page, "form": form})
+def bind_request_form(request, page, agency):
+    """The posted request form with the documents kept from earlier tries (one per slot).
 
-    # Each document is cut off at its own limit while it streams in (``submit`` sets this
-    # before CSRF reads the form; here, only if nothing has read it yet).
-    limit_uploads(request, RequestForm.upload_limits(page))
+    Returns ``(form, kept, token)``. If the form is not valid, the documents that were
+    valid are kept for the next try and the form shows the same submission token, so
+    nothing the citizen sent is lost. Used by the citizen's form and the walk-in desk."""
     token = _token(request)
     kept = {
         pending.slot: pending
-        for pending in PendingUpload.objects.filter(agency_id=request.tenant.pk, token=token)
+        for pending in PendingUpload.objects.filter(agency_id=agency.pk, token=token)
     }
     form = RequestForm(
         request.POST,
@@ -64,6 +59,22 @@ def apply(request, page):
         data = request.POST.copy()
         data["submission_token"] = str(token)
         form.data = data
+    return form, kept, token
+
+
+def apply(request, page):
+    """The generated request form; on success, the request is submitted and the receipt shown."""
+    if not page.accepts_online_requests:
+        return TemplateResponse(request, "forms_engine/not_online.html", {"page": page}, status=404)
+    if request.method != "POST":
+        form = RequestForm(service=page, initial={"submission_token": uuid.uuid4()})
+        return TemplateResponse(request, "forms_engine/apply.html", {"page": page, "form": form})
+
+    # Each document is cut off at its own limit while it streams in (``submit`` sets this
+    # before CSRF reads the form; here, only if nothing has read it yet).
+    limit_uploads(request, RequestForm.upload_limits(page))
+    form, kept, token = bind_request_form(request, page, request.tenant)
+    if not form.is_valid():
         return TemplateResponse(
             request,
             "forms_engine/apply.html",
