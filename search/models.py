@@ -46,15 +46,46 @@ class IndexedService(models.Model):
         ]
         indexes = [
             GinIndex(fields=["search_vector"], name="indexed_service_vector"),
-            GinIndex(
-                OpClass("title_terms", name="gin_trgm_ops"), name="indexed_service_title_trgm"
+            # An agency's services, read from the index alone (the ranking, IndexedWord).
+            models.Index(
+                fields=["language", "agency"], include=["id"], name="indexed_service_agency"
             ),
-            GinIndex(OpClass("keyword_terms", name="gin_trgm_ops"), name="indexed_service_kw_trgm"),
-            models.Index(fields=["language", "agency"], name="indexed_service_lang_agency"),
         ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.agency_id}, {self.language})"
+
+
+class IndexedWord(models.Model):
+    """One word of one indexed service, with the places it is in: the ranking's postings.
+
+    Written with the service's entry (``search.backends.postgres``). The ranking reads
+    only the index on (language, word) with its included columns, so finding which
+    services have a word, and where, never reads a service's row.
+    """
+
+    # Places, as bits: where in the service the word is.
+    TITLE, KEYWORDS, SUMMARY, BODY = 8, 4, 2, 1
+    MAX_LENGTH = 100
+
+    service = models.ForeignKey(IndexedService, on_delete=models.CASCADE, related_name="+")
+    agency_id = models.BigIntegerField()
+    language = models.CharField(max_length=8)
+    word = models.TextField()
+    places = models.PositiveSmallIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["language", "word"],
+                opclasses=["varchar_pattern_ops", "text_pattern_ops"],
+                include=["places", "service", "agency_id"],
+                name="indexed_word_lookup",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class IndexedTerm(models.Model):

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django_tenants.utils import schema_context
 
 from catalog_pages.catalog_format.convert import export_service
@@ -171,17 +171,30 @@ def rebuild_index(*, progress=None) -> int:
 def log_query(query: str, results):
     """Remember what was asked and how many services answered; nothing about who asked.
 
-    The citizen does not wait for the disk: a log row is committed without waiting for
-    its flush (a crash may lose the last few, never anything else).
+    The citizen does not wait for the disk: the row is written by one statement that is
+    committed without waiting for its flush (``set_config(…, true)`` lasts for its own
+    transaction; a crash may lose the last few rows, never anything else).
     """
     from .models import QueryLog
 
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        return QueryLog.objects.create(
-            query=query[:200], language=results.language, result_count=results.total
+    log = QueryLog(
+        query=query[:200],
+        language=results.language,
+        result_count=results.total,
+        created_at=timezone.now(),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {QueryLog._meta.db_table} "  # noqa: S608 - our table
+            "(query, language, result_count, clicked_agency, clicked_service, created_at) "
+            "SELECT %s, %s, %s, '', '', %s "
+            "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS unflushed "
+            "RETURNING id",
+            [log.query, log.language, log.result_count, log.created_at],
         )
+        log.pk = cursor.fetchone()[0]
+    log._state.adding, log._state.db = False, connection.alias
+    return log
 
 
 def log_click(log_id, position: int, service=None) -> None:

@@ -11,7 +11,7 @@ from django.db.models import F
 
 from persian.text import terms
 
-from ..models import IndexedService, IndexedTerm
+from ..models import IndexedService, IndexedTerm, IndexedWord
 from ..query import highlight, informative_terms, query_language, registry_codes
 from . import FACETS, Filters, Hit, Results, SearchBackend
 from . import postgres_ranking as ranking
@@ -69,6 +69,58 @@ def _remember_terms(documents) -> None:
     )
 
 
+# Where each part of a document is, as IndexedWord's place bits.
+PLACES = (
+    ("title_terms", IndexedWord.TITLE),
+    ("keyword_terms", IndexedWord.KEYWORDS),
+    ("summary_terms", IndexedWord.SUMMARY),
+    ("body_terms", IndexedWord.BODY),
+)
+# Words written per statement.
+WORDS_BATCH = 20_000
+
+
+def _places(row) -> dict[str, int]:
+    """Each word of an indexed row with the bits of the places it is in."""
+    found: dict[str, int] = {}
+    for name, bit in PLACES:
+        for word in getattr(row, name).split():
+            word = word[: IndexedWord.MAX_LENGTH]
+            found[word] = found.get(word, 0) | bit
+    return found
+
+
+def _add_words(rows) -> None:
+    """The postings of newly indexed rows, in a few statements (unnest of arrays)."""
+    from django.db import connection
+
+    columns: tuple[list, ...] = ([], [], [], [], [])
+
+    def flush():
+        if not columns[0]:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {IndexedWord._meta.db_table} "  # noqa: S608 - our table
+                "(service_id, agency_id, language, word, places) "
+                "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[], "
+                "%s::smallint[])",
+                list(columns),
+            )
+        for column in columns:
+            column.clear()
+
+    for row in rows:
+        for word, places in _places(row).items():
+            for column, value in zip(
+                columns, (row.pk, row.agency_id, row.language, word, places), strict=True
+            ):
+                column.append(value)
+        if len(columns[0]) >= WORDS_BATCH:
+            flush()
+    flush()
+
+
 def _counts(rows: list[dict], name: str) -> dict[str, int]:
     return dict(Counter(row[name] for row in rows if row[name]).most_common())
 
@@ -87,6 +139,7 @@ class PostgresBackend(SearchBackend):
         IndexedService.objects.filter(pk__in=[row.pk for row in rows]).update(
             search_vector=_vector()
         )
+        _add_words(rows)
         _remember_terms(documents)
         ranking.index_changed()
 
@@ -98,13 +151,16 @@ class PostgresBackend(SearchBackend):
         """Refresh the planner's statistics after many rows arrive at once (rebuilds)."""
         from django.db import connection
 
-        tables = f"{IndexedService._meta.db_table}, {IndexedTerm._meta.db_table}"
+        tables = ", ".join(
+            model._meta.db_table for model in (IndexedService, IndexedWord, IndexedTerm)
+        )
         with connection.cursor() as cursor:
             # Outside a transaction, also drop the row versions the search vectors' update left.
             vacuum = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
             cursor.execute(f"{vacuum} {tables}")
 
     def clear(self) -> None:
+        IndexedWord.objects.all().delete()
         IndexedService.objects.all().delete()
         IndexedTerm.objects.all().delete()
         ranking.index_changed()
@@ -146,31 +202,36 @@ class PostgresBackend(SearchBackend):
 
     @staticmethod
     def _rows(ranked: list[dict]) -> list[tuple]:
-        """The index rows of ranked candidates, in order, with their scores."""
-        rows = (
-            IndexedService.objects.select_related("agency")
-            .only(*HIT_FIELDS)
-            .in_bulk([row["id"] for row in ranked])
-        )
+        """The index rows (dicts of ``HIT_FIELDS``) of ranked candidates, in order, with
+        their scores."""
+        rows = {
+            row["id"]: row
+            for row in IndexedService.objects.filter(pk__in=[row["id"] for row in ranked]).values(
+                "id", *HIT_FIELDS
+            )
+        }
         return [(rows[row["id"]], row["score"]) for row in ranked if row["id"] in rows]
 
     @staticmethod
     def _hit(row, score, language, query_terms) -> Hit:
-        agency = row.agency
         return Hit(
-            agency=agency.slug,
-            agency_name=agency.name_en if language == "en" and agency.name_en else agency.name_fa,
-            service=row.service_slug,
-            title=row.title,
-            summary=row.summary,
-            url=row.url,
-            level=row.level,
-            delivery=row.delivery,
-            unavailable=row.unavailable,
+            agency=row["agency__slug"],
+            agency_name=(
+                row["agency__name_en"]
+                if language == "en" and row["agency__name_en"]
+                else row["agency__name_fa"]
+            ),
+            service=row["service_slug"],
+            title=row["title"],
+            summary=row["summary"],
+            url=row["url"],
+            level=row["level"],
+            delivery=row["delivery"],
+            unavailable=row["unavailable"],
             score=round(float(score), 4),
-            highlight=highlight(row.summary, query_terms),
-            apply_url=row.apply_url,
-            registry_code=row.registry_code,
+            highlight=highlight(row["summary"], query_terms),
+            apply_url=row["apply_url"],
+            registry_code=row["registry_code"],
         )
 
     def suggest(self, prefix, *, limit=8):

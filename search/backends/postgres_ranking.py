@@ -31,7 +31,7 @@ from django.db import connection
 from persian.text import terms
 from tenants.models import Agency
 
-from ..models import IndexedService, IndexedTerm, IndexGeneration, SynonymGroup
+from ..models import IndexedService, IndexedTerm, IndexedWord, IndexGeneration, SynonymGroup
 from ..query import base_form, synonym_alternatives, without_clitic
 
 # The share of the query's weight an answer must match.
@@ -51,10 +51,10 @@ TYPO_SIMILARITY = 0.4
 RELATED_WEIGHT = 0.5
 # Unknown words looked up for the closest known one, at most, per query.
 MAX_CORRECTIONS = 3
-# How many more than the pool get the title's closeness weighed in.
-PREFETCH = 50
-# More candidates than this: look among title and keyword matches first.
-BROAD = 1000
+# The title's closeness to the query (costly) is weighed in for the best this many by the
+# rest; the others of the pool follow them in that order. The number is fixed, not the
+# page's, so that every page of a search is cut from the same order.
+CLOSENESS_AMONG = 100
 
 
 @dataclass
@@ -87,6 +87,8 @@ class Analysis:
     corrected: list = field(default_factory=list)
     # What the highlight marks.
     marked: list = field(default_factory=list)
+    # The agencies as of the analysis (slugs of active ones, ids of inactive ones).
+    agencies: "_AgencyNames | None" = None
 
 
 def _lexeme(term: str) -> str:
@@ -125,8 +127,8 @@ def _state() -> _State:
             f"SELECT (SELECT value FROM {IndexGeneration._meta.db_table} LIMIT 1), "  # noqa: S608
             f"(SELECT count(*)::text || ' ' || coalesce(max(updated_at)::text, '') "
             f"FROM {SynonymGroup._meta.db_table}), "
-            f"(SELECT count(*)::text || ' ' || coalesce(sum(hashtext(concat_ws(' ', id, name_fa, "
-            f"name_en, is_active))), 0)::text FROM {Agency._meta.db_table})"
+            f"(SELECT count(*)::text || ' ' || coalesce(sum(hashtext(concat_ws(' ', id, slug, "
+            f"name_fa, name_en, is_active))), 0)::text FROM {Agency._meta.db_table})"
         )
         generation, synonyms, names = cursor.fetchone()
     if generation is None:
@@ -152,14 +154,21 @@ def _name_terms(name_fa: str, name_en: str) -> frozenset:
 
 
 class _AgencyNames:
-    """Which active agencies' names have a word: looked up, not scanned, per query term."""
+    """Which active agencies' names have a word: looked up, not scanned, per query term.
 
-    def __init__(self, names: list[tuple[int, frozenset]]):
+    Also each active agency's slug and the inactive agencies' ids, so that the ranking
+    queries need not join the agency table (its row estimates made PostgreSQL loop over
+    the agencies once per candidate)."""
+
+    def __init__(self, names: list[tuple[int, frozenset]], slugs=None, inactive=()):
         self.by_word: dict[str, set] = {}
         for pk, words in names:
             for word in words:
                 self.by_word.setdefault(word, set()).add(pk)
         self.words = sorted(self.by_word)
+        self.slugs: dict[int, str] = dict(slugs or {})
+        self.ids: dict[str, int] = {slug: pk for pk, slug in self.slugs.items()}
+        self.inactive: list[int] = sorted(inactive)
 
     def having(self, term: str) -> set:
         """The agencies with ``term`` in their name (as a prefix from ``PREFIX_FROM`` letters)."""
@@ -183,13 +192,12 @@ class _AgencyNames:
 
 
 def _agencies() -> _AgencyNames:
+    rows = Agency.objects.values_list("id", "slug", "name_fa", "name_en", "is_active")
+    active = [(pk, slug, fa, en) for pk, slug, fa, en, is_active in rows if is_active]
     return _AgencyNames(
-        [
-            (pk, _name_terms(name_fa, name_en or ""))
-            for pk, name_fa, name_en in Agency.objects.filter(is_active=True).values_list(
-                "id", "name_fa", "name_en"
-            )
-        ]
+        [(pk, _name_terms(fa, en or "")) for pk, _slug, fa, en in active],
+        slugs={pk: slug for pk, slug, _fa, _en in active},
+        inactive=[pk for pk, _slug, _fa, _en, is_active in rows if not is_active],
     )
 
 
@@ -204,19 +212,91 @@ def _concept(term: str, alternatives, agencies: _AgencyNames) -> Concept:
     )
 
 
-def _condition(concept: Concept) -> tuple[str, list]:
-    """SQL true when a row has the concept: in its text, its agency's name or its code."""
-    parts, params = [], []
-    if concept.term:
-        parts.append("s.search_vector @@ %s::tsquery")
-        params.append(concept.tsquery())
-    if concept.agencies:
-        parts.append("s.agency_id = ANY(%s)")
-        params.append(list(concept.agencies))
-    if concept.services:
-        parts.append("s.id = ANY(%s)")
-        params.append(list(concept.services))
-    return ("(" + " OR ".join(parts) + ")" if parts else "FALSE"), params
+def _phrases(concept: Concept) -> list[tuple]:
+    return [(concept.term,), *concept.alternatives] if concept.term else list(concept.alternatives)
+
+
+def _like_prefix(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _word_is(alias: str, term: str) -> tuple[str, list]:
+    """SQL: the indexed word ``alias`` is ``term`` (or, from ``PREFIX_FROM`` letters, starts
+    with it)."""
+    term = term[: IndexedWord.MAX_LENGTH]
+    if len(term) >= PREFIX_FROM:
+        return f"{alias}.word LIKE %s", [_like_prefix(term)]
+    return f"{alias}.word = %s", [term]
+
+
+def _phrase_places(phrase: tuple, language: str, within: str = "") -> tuple[str, list]:
+    """SQL: (service_id, agency_id, places) of the services with every term of ``phrase``
+    (among ``within``, a relation of service ids, if given); ``places`` has the bits of
+    the places (``IndexedWord``) that have them all."""
+    table = IndexedWord._meta.db_table
+    joins, where, params, places = [], [], [], []
+    for number, term in enumerate(phrase):
+        alias = f"t{number}"
+        joins.append(
+            f"{table} {alias}"
+            if number == 0
+            else f"JOIN {table} {alias} ON {alias}.service_id = t0.service_id"
+        )
+        sql, ps = _word_is(alias, term)
+        where.append(f"{alias}.language = %s AND {sql}")
+        params += [language, *ps]
+        places.append(f"bit_or({alias}.places)")
+    if within:
+        where.append(f"t0.service_id IN ({within})")
+    return (
+        f"SELECT t0.service_id, t0.agency_id, {' & '.join(places)} AS places "  # noqa: S608
+        f"FROM {' '.join(joins)} WHERE {' AND '.join(where)} "
+        "GROUP BY t0.service_id, t0.agency_id"
+    ), params
+
+
+# How much a phrase counts by the best place that has all its words (any place: BODY).
+_PLACE_FACTOR = (
+    f"CASE WHEN p.places & {IndexedWord.TITLE} > 0 THEN {TITLE}::float8 "
+    f"WHEN p.places & {IndexedWord.KEYWORDS} > 0 THEN {KEYWORDS}::float8 "
+    f"WHEN p.places & {IndexedWord.SUMMARY} > 0 THEN {SUMMARY}::float8 "
+    f"ELSE {BODY}::float8 END"
+)
+_NO_MATCH = "SELECT NULL::bigint, NULL::bigint, NULL::int, NULL::float8 WHERE FALSE"
+
+
+def _matches(
+    numbered: list[tuple[int, Concept]], language: str, *, within: str = "", words_only=False
+) -> tuple[str, list]:
+    """SQL: (service_id, agency_id, concept, factor) for every service that has one of the
+    concepts (``numbered``: its number and itself), a row per way it has it: a phrase in
+    its words (the factor of the best place), its agency's name (``AGENCY``) or its
+    registry code (``TITLE``); among ``within`` (a relation of service ids) if given, and
+    by its words only if ``words_only``."""
+    branches, params = [], []
+    table = IndexedService._meta.db_table
+    for number, concept in numbered:
+        for phrase in _phrases(concept):
+            sql, ps = _phrase_places(phrase, language, within)
+            branches.append(
+                f"SELECT p.service_id, p.agency_id, {number}, {_PLACE_FACTOR} FROM ({sql}) p"  # noqa: S608
+            )
+            params += ps
+        if words_only:
+            continue
+        if concept.agencies:
+            branches.append(
+                f"SELECT s.id, s.agency_id, {number}, {AGENCY}::float8 FROM {table} s "  # noqa: S608
+                "WHERE s.language = %s AND s.agency_id = ANY(%s)"
+            )
+            params += [language, list(concept.agencies)]
+        if concept.services:
+            branches.append(
+                f"SELECT s.id, s.agency_id, {number}, {TITLE}::float8 FROM {table} s "  # noqa: S608
+                "WHERE s.id = ANY(%s)"
+            )
+            params.append(list(concept.services))
+    return (" UNION ALL ".join(branches) or _NO_MATCH), params
 
 
 def _count(concepts: list[Concept], language: str, statistics: dict) -> None:
@@ -225,20 +305,16 @@ def _count(concepts: list[Concept], language: str, statistics: dict) -> None:
         statistics.clear()  # words typed at random must not fill the worker's memory
     missing = [c for c in concepts if (language, c.key()) not in statistics]
     if missing:
-        conditions = [_condition(c) for c in missing]
-        select = ", ".join(f"count(*) FILTER (WHERE {sql})" for sql, _ in conditions)
-        where = " OR ".join(sql for sql, _ in conditions)
-        params = [p for _, ps in conditions for p in ps] + [language]
-        params += [p for _, ps in conditions for p in ps]
+        sql, params = _matches(list(enumerate(missing)), language)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {select} FROM {IndexedService._meta.db_table} s "  # noqa: S608
-                f"WHERE s.language = %s AND ({where})",
+                "SELECT m.concept, count(DISTINCT m.service_id) "  # noqa: S608
+                f"FROM ({sql}) m (service_id, agency_id, concept, factor) GROUP BY m.concept",
                 params,
             )
-            counts = cursor.fetchone()
-        for concept, count in zip(missing, counts, strict=True):
-            statistics[(language, concept.key())] = count
+            counts = dict(cursor.fetchall())
+        for number, concept in enumerate(missing):
+            statistics[(language, concept.key())] = counts.get(number, 0)
     for concept in concepts:
         concept.documents = statistics[(language, concept.key())]
 
@@ -312,6 +388,7 @@ def analyse(query_terms: list[str], codes: list[str], language: str) -> Analysis
         total_weight=sum(c.weight for c in concepts),
         corrected=corrected if typo else [],
         marked=marked,
+        agencies=agencies,
     )
 
 
@@ -326,160 +403,113 @@ def _required(analysis: Analysis) -> list[Concept]:
     return required
 
 
-def _phrases(concept: Concept) -> list[tuple]:
-    return [(concept.term,), *concept.alternatives] if concept.term else list(concept.alternatives)
+def _scored(analysis: Analysis, language: str, filters, candidates, *, answers=True):
+    """SQL and parameters: the services with any of ``candidates`` (the answers only, if
+    ``answers``), best first, with their score and how many there are.
 
-
-def _words_match(column: str, concept: Concept, *, indexed: bool = False) -> tuple[str, list]:
-    """SQL: the normalised text ``column`` has the concept's word (or a synonym phrase's
-    words). Plain LIKE on a short text is far cheaper than reading the search vector;
-    ``indexed`` adds a LIKE its trigram index can answer."""
-    phrases, params = [], []
-    for phrase in _phrases(concept):
-        conditions = []
-        for term in phrase:
-            if indexed:
-                conditions.append(f"s.{column} LIKE %s")
-                params.append(f"%{term}%")
-            conditions.append(f"(' ' || s.{column} || ' ') LIKE %s")
-            params.append(f"% {term}{'%' if len(term) >= PREFIX_FROM else ' %'}")
-        phrases.append("(" + " AND ".join(conditions) + ")")
-    return ("(" + " OR ".join(phrases) + ")" if phrases else "FALSE"), params
-
-
-def _factor(concept: Concept) -> tuple[str, list]:
-    """SQL: how much the concept counts in a row (0 if the row lacks it)."""
-    cases, params = [], []
-    if concept.services:
-        cases.append(f"WHEN s.id = ANY(%s) THEN {TITLE}")
-        params.append(list(concept.services))
-    if concept.term:
-        for column, value in (("title_terms", TITLE), ("keyword_terms", KEYWORDS)):
-            sql, ps = _words_match(column, concept)
-            cases.append(f"WHEN {sql} THEN {value}")
-            params += ps
-    if concept.agencies:
-        cases.append(f"WHEN s.agency_id = ANY(%s) THEN {AGENCY}")
-        params.append(list(concept.agencies))
-    if concept.term:
-        sql, ps = _words_match("summary_terms", concept)
-        cases.append(f"WHEN {sql} THEN {SUMMARY}")
-        params += ps
-        cases.append(f"WHEN s.search_vector @@ %s::tsquery THEN {BODY}")
-        params.append(concept.tsquery())
-    if not cases:
-        return "0", []
-    return "CASE " + " ".join(cases) + " ELSE 0 END", params
-
-
-def _prominent(concept: Concept) -> tuple[str, list]:
-    """SQL: the row has the concept in its title or keywords, agency name or code."""
-    parts, params = [], []
-    if concept.term:
-        for column in ("title_terms", "keyword_terms"):
-            sql, ps = _words_match(column, concept, indexed=True)
-            parts.append(sql)
-            params += ps
-    if concept.agencies:
-        parts.append("s.agency_id = ANY(%s)")
-        params.append(list(concept.agencies))
-    if concept.services:
-        parts.append("s.id = ANY(%s)")
-        params.append(list(concept.services))
-    return ("(" + " OR ".join(parts) + ")" if parts else "FALSE"), params
-
-
-def _scored(
-    analysis: Analysis, language: str, filters, candidates, *, prominent=False, answers=True
-):
-    """SQL and parameters: rows with any of ``candidates`` (in a title or keywords only, if
-    ``prominent``), the answers only if ``answers``, best first, with their score and how
-    many there are.
-
-    The title's closeness to the query (costly) is weighed in for the best by the rest only.
+    Which services have which concept, and where, is read from the words' index: the
+    services with a candidate concept first, then the other concepts' words among those
+    only (their agency's name and code are looked at per service). A service's own row is
+    read only for the filters it is narrowed by, and for the best by the rest, whose
+    title's closeness to the query (costly) is weighed in.
     """
     concepts = analysis.concepts
-    code = [pk for c in concepts for pk in c.services]
-    params = [code] if code else []
+    chosen = [(n, c) for n, c in enumerate(concepts) if any(c is other for other in candidates)]
+    others = [(n, c) for n, c in enumerate(concepts) if (n, c) not in chosen]
+    found, params = _matches(chosen, language)
+    rest, ps = _matches(others, language, within="SELECT service_id FROM found", words_only=True)
+    params += ps
+    table = IndexedService._meta.db_table
+    agencies = analysis.agencies or _AgencyNames([])
     factors = []
     for number, concept in enumerate(concepts):
-        sql, ps = _factor(concept)
-        factors.append(f"{sql} AS f{number}")
-        params += ps
-    params.append(language)
-    where = []
-    for concept in candidates:
-        sql, ps = _prominent(concept) if prominent else _condition(concept)
-        where.append(sql)
-        params += ps
-    narrowed = ""
-    for name in ("level", "delivery", "audience", "province"):
-        if getattr(filters, name):
-            narrowed += f" AND s.{name} = %s"
-            params.append(getattr(filters, name))
-    if filters.agency:
-        narrowed += " AND a.slug = %s"
-        params.append(filters.agency)
-    params.append(" ".join(c.term for c in concepts if c.term))
+        parts = [f"coalesce(f{number}, 0)"]
+        if (number, concept) in others:
+            if concept.agencies:
+                parts.append(f"CASE WHEN agency = ANY(%s) THEN {AGENCY}::float8 ELSE 0 END")
+                params.append(list(concept.agencies))
+            if concept.services:
+                parts.append(f"CASE WHEN id = ANY(%s) THEN {TITLE}::float8 ELSE 0 END")
+                params.append(list(concept.services))
+        factors.append(f"greatest({', '.join(parts)}) AS f{number}")
+    codes = [n for n, c in enumerate(concepts) if c.services]
     total = analysis.total_weight or 1.0
     quality = " + ".join(f"{c.weight!r} * f{n}" for n, c in enumerate(concepts))
     covered = " + ".join(
         f"CASE WHEN f{n} > 0 THEN {c.weight!r} ELSE 0 END" for n, c in enumerate(concepts)
     )
-    answering = f"WHERE covered >= {COVERAGE - 1e-9!r}" if answers else ""
-    table = IndexedService._meta.db_table
+    where = [f"sc.covered >= {COVERAGE - 1e-9!r}"] if answers else ["TRUE"]
+    join = ""
+    if agencies.inactive:
+        where.append("NOT (sc.agency = ANY(%s))")
+        params.append(agencies.inactive)
+    if filters.agency:
+        where.append("sc.agency = %s")
+        params.append(agencies.ids.get(filters.agency, 0))  # no agency has id 0
+    narrowing = [
+        name for name in ("level", "delivery", "audience", "province") if getattr(filters, name)
+    ]
+    if narrowing:
+        join = f"JOIN {table} f ON f.id = sc.id"
+        where += [f"f.{name} = %s" for name in narrowing]
+        params += [getattr(filters, name) for name in narrowing]
+    params.append(" ".join(c.term for c in concepts if c.term))
+    best_of = ", ".join(
+        f"max(factor) FILTER (WHERE concept = {n}) AS f{n}" for n in range(len(concepts))
+    )
+    code = f"max(CASE WHEN concept IN ({', '.join(map(str, codes))}) THEN 1 ELSE 0 END)"
     sql = f"""
-        WITH candidates AS MATERIALIZED (
-            SELECT s.id, a.slug AS agency, s.level, s.delivery, s.audience, s.province,
-                   {"CASE WHEN s.id = ANY(%s) THEN 1 ELSE 0 END" if code else "0"} AS code,
-                   {", ".join(factors)}
-            FROM {table} s
-            JOIN {Agency._meta.db_table} a ON a.id = s.agency_id
-            WHERE s.language = %s AND a.is_active AND ({" OR ".join(where)}){narrowed}
+        WITH found (service_id, agency_id, concept, factor) AS MATERIALIZED ({found}),
+        per_service AS (
+            SELECT service_id AS id, max(agency_id) AS agency, {code if codes else "0"} AS code,
+                   {best_of}
+            FROM (SELECT * FROM found UNION ALL {rest}) matches (service_id, agency_id, concept, factor)
+            GROUP BY service_id
+        ), factored AS MATERIALIZED (
+            SELECT id, agency, code, {", ".join(factors)} FROM per_service
         ), scored AS (
-            SELECT id, agency, level, delivery, audience, province, code,
-                   ({quality}) / {total!r} AS quality, ({covered}) / {total!r} AS covered
-            FROM candidates
+            SELECT id, agency, code, ({quality}) / {total!r} AS quality,
+                   ({covered}) / {total!r} AS covered
+            FROM factored
         ), best AS (
-            SELECT *, count(*) OVER () AS found FROM scored {answering}
-            ORDER BY code DESC, quality DESC, id LIMIT %s
+            SELECT sc.*, count(*) OVER () AS found FROM scored sc {join}
+            WHERE {" AND ".join(where)}
+            ORDER BY sc.code DESC, sc.quality DESC, sc.id LIMIT %s
+        ), pool AS (
+            SELECT b.*, row_number() OVER (ORDER BY b.code DESC, b.quality DESC, b.id) AS position
+            FROM best b
         )
-        SELECT b.id, b.agency, b.level, b.delivery, b.audience, b.province, b.found,
-               {CODE_FIRST} * b.code + b.quality
-                   + {TITLE_SIMILARITY} * word_similarity(%s, s.title_terms) AS score
-        FROM best b JOIN {table} s ON s.id = b.id
-        ORDER BY score DESC, s.title, b.id LIMIT %s
+        SELECT p.id, p.agency, s.level, s.delivery, s.audience, s.province, p.found,
+               {CODE_FIRST} * p.code + p.quality + CASE WHEN p.position <= {CLOSENESS_AMONG}
+                   THEN {TITLE_SIMILARITY} * word_similarity(%s, s.title_terms) ELSE 0 END
+                   AS score
+        FROM pool p JOIN {table} s ON s.id = p.id
+        ORDER BY p.position <= {CLOSENESS_AMONG} DESC, score DESC, s.title, p.id LIMIT %s
     """  # noqa: S608 - identifiers and numbers are ours, values are parameters
     return sql, params
 
 
-def _run(sql: str, params: list, pool: int) -> list[dict]:
-    # The best by the rest, then the best pool of those with the title's closeness too.
-    params = [*params[:-1], pool + PREFETCH, params[-1], pool]
+def _run(analysis: Analysis, sql: str, params: list, pool: int) -> list[dict]:
+    """The rows, with each agency's slug for its id."""
+    params = [*params[:-1], pool, params[-1], pool]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [column.name for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    slugs = (analysis.agencies or _AgencyNames([])).slugs
+    for row in rows:
+        row["agency"] = slugs.get(row["agency"], "")
+    return rows
 
 
 def rank(analysis: Analysis, language: str, filters, pool: int) -> tuple[list[dict], int, bool]:
     """The best ``pool`` answers (dicts with id, score and facet values), how many there
-    are, and whether that count is exact.
-
-    When the concepts every answer must have are in more than ``BROAD`` services, the
-    answers are first sought among those with them in a title or keywords (or agency
-    name, or code): if these fill the pool, the others would rank below them anyway.
-    """
+    are, and whether that count is exact (it always is)."""
     required = [c for c in _required(analysis) if c.documents]
     if not required:
         return [], 0, True
-    if sum(c.documents for c in required) > BROAD:
-        sql, params = _scored(analysis, language, filters, required, prominent=True)
-        rows = _run(sql, params, pool)
-        if len(rows) >= pool:
-            return rows, rows[0]["found"], False
     sql, params = _scored(analysis, language, filters, required)
-    rows = _run(sql, params, pool)
+    rows = _run(analysis, sql, params, pool)
     return rows, (rows[0]["found"] if rows else 0), True
 
 
@@ -492,4 +522,4 @@ def related(analysis: Analysis, language: str, filters, limit: int) -> list[dict
     heaviest = max(c.weight for c in known)
     near = [c for c in known if c.weight >= RELATED_WEIGHT * heaviest]
     sql, params = _scored(analysis, language, filters, near, answers=False)
-    return _run(sql, params, limit)
+    return _run(analysis, sql, params, limit)

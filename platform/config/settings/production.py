@@ -55,3 +55,11 @@ SECURE_HSTS_PRELOAD = HTTPS and env_bool("HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Database connections: kept open between requests --------------------------------------
+# A new PostgreSQL connection per request cost more CPU than the search it served (a
+# backend process started and its catalogue caches filled each time: measured with
+# bench/search.py). Each server thread keeps its own for DATABASE_CONN_MAX_AGE seconds,
+# checked before reuse, so a restarted database costs one failed check, not an error.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 300)  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
