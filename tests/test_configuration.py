@@ -51,6 +51,30 @@ def test_production_refuses_to_start_without_a_real_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def _production_database(**extra) -> str:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production", **extra}
+    for name in ("SECRET_KEY", "TRACKING_KEY"):
+        env.setdefault(name, "k" + os.urandom(40).hex())
+    code = (
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+
+
+def test_production_keeps_database_connections_between_requests_and_checks_them():
+    # A new connection per request cost more than the search it served (bench/search.py).
+    assert _production_database() == ["300", "True"]
+    assert _production_database(DATABASE_CONN_MAX_AGE="0") == ["0", "True"]
+
+
 def test_env_helpers_read_types_and_name_the_bad_variable(monkeypatch):
     monkeypatch.setenv("PANJEREH_FLAG", "yes")
     monkeypatch.setenv("PANJEREH_NUMBER", "12")

@@ -1,0 +1,186 @@
+"""The words index the PostgreSQL ranking reads (IndexedWord): kept in step with the
+index, built the same way by indexing and by the migration, and read as the ranking means
+it (a synonym phrase counts in a place only where all its words are)."""
+
+import importlib
+
+import pytest
+from django.db import connection, connections
+
+from search import services
+from search.backends import Results, get_backend
+from search.models import IndexedService, IndexedWord, QueryLog, SynonymGroup
+from tenants.models import Agency
+
+from .fixtures.search_catalogues import index_catalogue, service
+
+
+@pytest.fixture
+def agency(db):
+    return Agency.objects.create(schema_name="agency_words", slug="words", name_fa="اداره واژه")
+
+
+def _places(word: str, language: str = "fa") -> dict[str, int]:
+    """{service slug: place bits} of the services that have ``word``."""
+    rows = IndexedWord.objects.filter(word=word, language=language).values_list(
+        "service_id", "places"
+    )
+    slugs = dict(IndexedService.objects.values_list("id", "service_slug"))
+    return {slugs[service_id]: places for service_id, places in rows}
+
+
+@pytest.mark.django_db
+def test_each_word_is_indexed_with_every_place_it_is_in(agency):
+    index_catalogue(
+        get_backend(),
+        agency,
+        [
+            service(
+                "renewal",
+                "تمدید گواهینامه رانندگی",
+                "Licence renewal",
+                "تمدید گواهینامه پس از پایان اعتبار",
+                keywords=["گواهینامه"],
+                steps=["ثبت درخواست"],
+            )
+        ],
+    )
+
+    title, keywords, summary, body = (
+        IndexedWord.TITLE,
+        IndexedWord.KEYWORDS,
+        IndexedWord.SUMMARY,
+        IndexedWord.BODY,
+    )
+    assert _places("گواهینامه") == {"renewal": title | keywords | summary}
+    assert _places("رانندگی") == {"renewal": title}
+    assert _places("اعتبار") == {"renewal": summary}
+    assert _places("درخواست") == {"renewal": body}
+    assert _places("licence", "en") == {"renewal": title}
+
+
+@pytest.mark.django_db
+def test_reindexing_replaces_a_services_words_and_removing_it_leaves_none(agency):
+    backend = get_backend()
+    index_catalogue(backend, agency, [service("permit", "صدور مجوز قایقرانی", "Boat", "قایق")])
+    key = IndexedService.objects.get(language="fa").translation_key
+    documents = _documents(service("permit", "صدور مجوز ماهیگیری", "Fishing", "ماهی"), key)
+
+    backend.replace(agency, key, documents)
+
+    assert _places("قایقرانی") == {}
+    assert list(_places("ماهیگیری")) == ["permit"]
+    assert backend.search("قایقرانی").total == 0
+    assert backend.search("ماهیگیری").hits[0].service == "permit"
+
+    backend.remove(agency, key)
+
+    assert not IndexedWord.objects.exists()
+    assert backend.search("ماهیگیری").total == 0
+
+
+@pytest.mark.django_db
+def test_clearing_the_index_clears_its_words(agency):
+    backend = get_backend()
+    index_catalogue(backend, agency, [service("permit", "صدور مجوز قایقرانی", "Boat", "قایق")])
+
+    backend.clear()
+
+    assert not IndexedWord.objects.exists()
+
+
+def _documents(data, key):
+    from catalog_pages.catalog_format.convert import canonical_service
+    from search.documents import build_document
+
+    data = canonical_service(data)
+    return [
+        build_document(data, language=language, translation_key=key, url=f"http://w/{language}/")
+        for language in ("fa", "en")
+    ]
+
+
+@pytest.mark.django_db
+def test_the_migration_builds_the_same_words_as_indexing(agency):
+    index_catalogue(
+        get_backend(),
+        agency,
+        [
+            service("a", "تمدید گواهینامه رانندگی", "Renewal", "تمدید گواهینامه", ["گواهینامه"]),
+            service("b", "صدور کارت ملی هوشمند", "ID card", "کارت ملی", steps=["عکس", "کارت"]),
+        ],
+    )
+    columns = ("service_id", "agency_id", "language", "word", "places")
+    indexed = set(IndexedWord.objects.values_list(*columns))
+    IndexedWord.objects.all().delete()
+    migration = importlib.import_module("search.migrations.0008_indexed_words")
+
+    with connection.cursor() as cursor:
+        cursor.execute(migration.BACKFILL)
+
+    assert set(IndexedWord.objects.values_list(*columns)) == indexed
+    assert len(indexed) >= 20
+
+
+@pytest.mark.django_db
+def test_a_synonym_phrase_counts_in_a_place_only_where_all_its_words_are(agency):
+    SynonymGroup.objects.create(phrases="گواهینامه\nمدرک رانندگی")
+    backend = get_backend()
+    index_catalogue(
+        backend,
+        agency,
+        [
+            # Both words of the phrase in the title.
+            service("driving", "صدور مدرک رانندگی", "Driving", "صدور"),
+            # «مدرک» in the title, «رانندگی» only in a step: the phrase is in the body.
+            service("school", "صدور مدرک تحصیلی", "School", "صدور", steps=["آموزش رانندگی"]),
+            # One word of the phrase only: not an answer.
+            service("other", "صدور مدرک فنی", "Technical", "صدور"),
+        ],
+    )
+
+    results = backend.search("گواهینامه")
+
+    assert [hit.service for hit in results.hits] == ["driving", "school"]
+    assert results.hits[0].score > results.hits[1].score + 0.5
+
+
+@pytest.mark.django_db
+def test_a_word_with_like_wildcards_matches_only_itself(agency):
+    backend = get_backend()
+    index_catalogue(backend, agency, [service("permit", "صدور مجوز قایقرانی", "Boat", "قایق")])
+
+    assert backend.search("قا%ی").total == 0
+    assert backend.search("قای_").total == 0
+    assert backend.search("قایق").hits[0].service == "permit"
+
+
+@pytest.mark.django_db
+def test_a_logged_query_is_committed_on_its_own_and_the_next_transaction_waits_for_the_disk(
+    monkeypatch,
+):
+    # A connection of its own, in autocommit as a server's is (the test's is in a transaction).
+    own = connections.create_connection("default")
+    monkeypatch.setattr(services, "connection", own)
+    log = None
+    try:
+        log = services.log_query("گذرنامه", Results(query="گذرنامه", language="fa", total=3))
+        with own.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            setting = cursor.fetchone()[0]
+            cursor.execute(
+                f"SELECT query, language, result_count FROM {QueryLog._meta.db_table} "  # noqa: S608
+                "WHERE id = %s",
+                [log.pk],
+            )
+            row = cursor.fetchone()
+    finally:
+        if log is not None:
+            with own.cursor() as cursor:
+                table = QueryLog._meta.db_table
+                cursor.execute(f"DELETE FROM {table} WHERE id = %s", [log.pk])  # noqa: S608
+        own.close()
+
+    assert row == ("گذرنامه", "fa", 3)
+    assert setting == "on"
+    assert log.pk is not None and not log._state.adding
