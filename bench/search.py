@@ -26,7 +26,8 @@ In a scratch database, under production settings:
    ``tests/fixtures/servers.py``) and times ``GET /api/v1/search`` with 1 and
    8 concurrent clients (p50/p95). A sample counts only if the API answered
    200 with the expected JSON whose first result is the one the backend gives
-   in process; any other answer is a failure.
+   in process; any other answer is a failure. It also prints the CPU time per request
+   of every granian and PostgreSQL process on the machine and of the client (Linux).
 5. Runs the labelled queries of one agency through Wagtail's built-in database
    search, side by side with ours.
 
@@ -178,6 +179,27 @@ def _api_search(port: int, host: str, query: str, timeout: float = 10) -> dict |
     return body if shaped else None
 
 
+def _cpu_ms_by_kind() -> dict[str, int]:
+    """CPU time (ms) used so far by granian's and PostgreSQL's processes (Linux /proc)."""
+    used = {"server": 0, "postgres": 0}
+    for pid in filter(str.isdigit, os.listdir("/proc") if os.path.isdir("/proc") else []):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        kind = (
+            "server"
+            if b"granian" in command
+            else "postgres"
+            if command.startswith(b"postgres")
+            else None
+        )
+        if kind:
+            used[kind] += (int(fields[11]) + int(fields[12])) * 1000 // os.sysconf("SC_CLK_TCK")
+    return used
+
+
 def api_latency(port, host, queries, expected_first, clients: int, requests: int) -> dict:
     """``requests`` searches through the API from ``clients`` threads: p50/p95 of good answers."""
     work: queue.Queue = queue.Queue()
@@ -200,13 +222,19 @@ def api_latency(port, host, queries, expected_first, clients: int, requests: int
                 (latencies if good else failures).append(elapsed if good else query)
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
+    before, client_cpu = _cpu_ms_by_kind(), time.process_time()
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     seconds = time.perf_counter() - started
+    after, client_cpu = _cpu_ms_by_kind(), time.process_time() - client_cpu
+    # Where the machine's CPU went, per request: what the 2 cores have to share.
+    cpu = {kind: round((after[kind] - before[kind]) / requests, 2) for kind in after}
+    cpu["client"] = round(client_cpu * 1000 / requests, 2)
     return {
+        "cpu_ms_per_request": cpu,
         "clients": clients,
         "ok": len(latencies),
         "failed": len(failures),

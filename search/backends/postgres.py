@@ -10,6 +10,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import F
 
 from persian.text import terms
+from tenants.models import Agency
 
 from ..models import IndexedService, IndexedTerm, IndexedWord
 from ..query import highlight, informative_terms, query_language, registry_codes
@@ -22,11 +23,9 @@ WEIGHTS = [0.1, 0.3, 0.6, 1.0]
 POOL = 200
 # Services offered apart when nothing answers the query itself.
 RELATED = 5
-# What a result shows; the long normalised texts stay in the database.
+# What a result shows (columns of the index, then of the agency); the long normalised
+# texts stay in the database.
 HIT_FIELDS = (
-    "agency__slug",
-    "agency__name_fa",
-    "agency__name_en",
     "service_slug",
     "title",
     "summary",
@@ -37,6 +36,7 @@ HIT_FIELDS = (
     "apply_url",
     "registry_code",
 )
+AGENCY_FIELDS = ("slug", "name_fa", "name_en")
 
 
 def _vector():
@@ -202,24 +202,31 @@ class PostgresBackend(SearchBackend):
 
     @staticmethod
     def _rows(ranked: list[dict]) -> list[tuple]:
-        """The index rows (dicts of ``HIT_FIELDS``) of ranked candidates, in order, with
-        their scores."""
-        rows = {
-            row["id"]: row
-            for row in IndexedService.objects.filter(pk__in=[row["id"] for row in ranked]).values(
-                "id", *HIT_FIELDS
+        """The index rows (dicts of ``HIT_FIELDS`` and the agency's ``agency_*`` fields)
+        of ranked candidates, in order, with their scores: one plain query, since a page
+        of results is read on every search."""
+        from django.db import connection
+
+        names = ["id", *HIT_FIELDS, *(f"agency_{name}" for name in AGENCY_FIELDS)]
+        columns = ["s.id", *(f"s.{name}" for name in HIT_FIELDS)]
+        columns += [f"a.{name}" for name in AGENCY_FIELDS]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(columns)} FROM {IndexedService._meta.db_table} s "  # noqa: S608
+                f"JOIN {Agency._meta.db_table} a ON a.id = s.agency_id WHERE s.id = ANY(%s)",
+                [[row["id"] for row in ranked]],
             )
-        }
+            rows = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
         return [(rows[row["id"]], row["score"]) for row in ranked if row["id"] in rows]
 
     @staticmethod
     def _hit(row, score, language, query_terms) -> Hit:
         return Hit(
-            agency=row["agency__slug"],
+            agency=row["agency_slug"],
             agency_name=(
-                row["agency__name_en"]
-                if language == "en" and row["agency__name_en"]
-                else row["agency__name_fa"]
+                row["agency_name_en"]
+                if language == "en" and row["agency_name_en"]
+                else row["agency_name_fa"]
             ),
             service=row["service_slug"],
             title=row["title"],
