@@ -10,7 +10,6 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import F
 
 from persian.text import terms
-from tenants.models import Agency
 
 from ..models import IndexedService, IndexedTerm, IndexedWord
 from ..query import highlight, informative_terms, query_language, registry_codes
@@ -23,20 +22,6 @@ WEIGHTS = [0.1, 0.3, 0.6, 1.0]
 POOL = 200
 # Services offered apart when nothing answers the query itself.
 RELATED = 5
-# What a result shows (columns of the index, then of the agency); the long normalised
-# texts stay in the database.
-HIT_FIELDS = (
-    "service_slug",
-    "title",
-    "summary",
-    "url",
-    "level",
-    "delivery",
-    "unavailable",
-    "apply_url",
-    "registry_code",
-)
-AGENCY_FIELDS = ("slug", "name_fa", "name_en")
 
 
 def _vector():
@@ -178,10 +163,7 @@ class PostgresBackend(SearchBackend):
         pool, count, exact = ranking.rank(analysis, language, filters, POOL)
         if not pool:
             nearby = ranking.related(analysis, language, filters, RELATED)
-            results.related = [
-                self._hit(row, score, language, analysis.marked)
-                for row, score in self._rows(nearby)
-            ]
+            results.related = [self._hit(row, language, analysis.marked) for row in nearby]
             return results
         results.total = min(count, POOL)
         results.total_is_lower_bound = count > POOL or not exact
@@ -195,34 +177,15 @@ class PostgresBackend(SearchBackend):
                 )
                 results.facets[name] = _counts(others, name)
         results.hits = [
-            self._hit(row, score, language, analysis.marked)
-            for row, score in self._rows(pool[offset : offset + limit])
+            self._hit(row, language, analysis.marked) for row in pool[offset : offset + limit]
         ]
         return results
 
     @staticmethod
-    def _rows(ranked: list[dict]) -> list[tuple]:
-        """The index rows (dicts of ``HIT_FIELDS`` and the agency's ``agency_*`` fields)
-        of ranked candidates, in order, with their scores: one plain query, since a page
-        of results is read on every search."""
-        from django.db import connection
-
-        names = ["id", *HIT_FIELDS, *(f"agency_{name}" for name in AGENCY_FIELDS)]
-        columns = ["s.id", *(f"s.{name}" for name in HIT_FIELDS)]
-        columns += [f"a.{name}" for name in AGENCY_FIELDS]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {', '.join(columns)} FROM {IndexedService._meta.db_table} s "  # noqa: S608
-                f"JOIN {Agency._meta.db_table} a ON a.id = s.agency_id WHERE s.id = ANY(%s)",
-                [[row["id"] for row in ranked]],
-            )
-            rows = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
-        return [(rows[row["id"]], row["score"]) for row in ranked if row["id"] in rows]
-
-    @staticmethod
-    def _hit(row, score, language, query_terms) -> Hit:
+    def _hit(row, language, query_terms) -> Hit:
+        """A ranked row (``postgres_ranking.rank``) as a result."""
         return Hit(
-            agency=row["agency_slug"],
+            agency=row["agency"],
             agency_name=(
                 row["agency_name_en"]
                 if language == "en" and row["agency_name_en"]
@@ -235,7 +198,7 @@ class PostgresBackend(SearchBackend):
             level=row["level"],
             delivery=row["delivery"],
             unavailable=row["unavailable"],
-            score=round(float(score), 4),
+            score=round(float(row["score"]), 4),
             highlight=highlight(row["summary"], query_terms),
             apply_url=row["apply_url"],
             registry_code=row["registry_code"],

@@ -51,10 +51,20 @@ TYPO_SIMILARITY = 0.4
 RELATED_WEIGHT = 0.5
 # Unknown words looked up for the closest known one, at most, per query.
 MAX_CORRECTIONS = 3
+# What a result shows, read with the ranking (the long normalised texts stay behind).
+HIT_FIELDS = (
+    "service_slug",
+    "title",
+    "summary",
+    "url",
+    "unavailable",
+    "apply_url",
+    "registry_code",
+)
 # The title's closeness to the query (costly) is weighed in for the best this many by the
 # rest; the others of the pool follow them in that order. The number is fixed, not the
 # page's, so that every page of a search is cut from the same order.
-CLOSENESS_AMONG = 100
+CLOSENESS_AMONG = 60
 
 
 @dataclass
@@ -160,13 +170,15 @@ class _AgencyNames:
     queries need not join the agency table (its row estimates made PostgreSQL loop over
     the agencies once per candidate)."""
 
-    def __init__(self, names: list[tuple[int, frozenset]], slugs=None, inactive=()):
+    def __init__(self, names: list[tuple[int, frozenset]], slugs=None, inactive=(), titles=None):
         self.by_word: dict[str, set] = {}
         for pk, words in names:
             for word in words:
                 self.by_word.setdefault(word, set()).add(pk)
         self.words = sorted(self.by_word)
         self.slugs: dict[int, str] = dict(slugs or {})
+        # Each active agency's names as results show them: (Persian, English).
+        self.titles: dict[int, tuple[str, str]] = dict(titles or {})
         self.ids: dict[str, int] = {slug: pk for pk, slug in self.slugs.items()}
         self.inactive: list[int] = sorted(inactive)
 
@@ -197,6 +209,7 @@ def _agencies() -> _AgencyNames:
     return _AgencyNames(
         [(pk, _name_terms(fa, en or "")) for pk, _slug, fa, en in active],
         slugs={pk: slug for pk, slug, _fa, _en in active},
+        titles={pk: (fa, en or "") for pk, _slug, fa, en in active},
         inactive=[pk for pk, _slug, _fa, _en, is_active in rows if not is_active],
     )
 
@@ -434,9 +447,10 @@ def _scored(analysis: Analysis, language: str, filters, candidates, *, answers=T
         factors.append(f"greatest({', '.join(parts)}) AS f{number}")
     codes = [n for n, c in enumerate(concepts) if c.services]
     total = analysis.total_weight or 1.0
-    quality = " + ".join(f"{c.weight!r} * f{n}" for n, c in enumerate(concepts))
+    # Weights as float8 literals: a bare decimal is numeric, far slower to add up per row.
+    quality = " + ".join(f"{c.weight!r}::float8 * f{n}" for n, c in enumerate(concepts))
     covered = " + ".join(
-        f"CASE WHEN f{n} > 0 THEN {c.weight!r} ELSE 0 END" for n, c in enumerate(concepts)
+        f"CASE WHEN f{n} > 0 THEN {c.weight!r}::float8 ELSE 0 END" for n, c in enumerate(concepts)
     )
     where = [f"sc.covered >= {COVERAGE - 1e-9!r}"] if answers else ["TRUE"]
     join = ""
@@ -468,8 +482,8 @@ def _scored(analysis: Analysis, language: str, filters, candidates, *, answers=T
         ), factored AS MATERIALIZED (
             SELECT id, agency, code, {", ".join(factors)} FROM per_service
         ), scored AS (
-            SELECT id, agency, code, ({quality}) / {total!r} AS quality,
-                   ({covered}) / {total!r} AS covered
+            SELECT id, agency, code, ({quality}) / {total!r}::float8 AS quality,
+                   ({covered}) / {total!r}::float8 AS covered
             FROM factored
         ), best AS (
             SELECT sc.*, count(*) OVER () AS found FROM scored sc {join}
@@ -480,7 +494,8 @@ def _scored(analysis: Analysis, language: str, filters, candidates, *, answers=T
             FROM best b
         )
         SELECT p.id, p.agency, s.level, s.delivery, s.audience, s.province, p.found,
-               {CODE_FIRST} * p.code + p.quality + CASE WHEN p.position <= {CLOSENESS_AMONG}
+               {", ".join(f"s.{name}" for name in HIT_FIELDS)},
+               {CODE_FIRST}::float8 * p.code + p.quality + CASE WHEN p.position <= {CLOSENESS_AMONG}
                    THEN {TITLE_SIMILARITY} * word_similarity(%s, s.title_terms) ELSE 0 END
                    AS score
         FROM pool p JOIN {table} s ON s.id = p.id
@@ -490,15 +505,16 @@ def _scored(analysis: Analysis, language: str, filters, candidates, *, answers=T
 
 
 def _run(analysis: Analysis, sql: str, params: list, pool: int) -> list[dict]:
-    """The rows, with each agency's slug for its id."""
+    """The rows, with each agency's slug for its id and its names."""
     params = [*params[:-1], pool, params[-1], pool]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [column.name for column in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    slugs = (analysis.agencies or _AgencyNames([])).slugs
+    agencies = analysis.agencies or _AgencyNames([])
     for row in rows:
-        row["agency"] = slugs.get(row["agency"], "")
+        row["agency_name_fa"], row["agency_name_en"] = agencies.titles.get(row["agency"], ("", ""))
+        row["agency"] = agencies.slugs.get(row["agency"], "")
     return rows
 
 
