@@ -242,11 +242,19 @@ def _word_is(alias: str, term: str) -> tuple[str, list]:
     return f"{alias}.word = %s", [term]
 
 
-def _phrase_places(phrase: tuple, language: str, within: str = "") -> tuple[str, list]:
-    """SQL: (service_id, agency_id, places) of the services with every term of ``phrase``
-    (among ``within``, a relation of service ids, if given); ``places`` has the bits of
-    the places (``IndexedWord``) that have them all."""
+def _phrase_places(phrase: tuple, language: str) -> tuple[str, list]:
+    """SQL: (service_id, agency_id, places) of the services with every term of ``phrase``;
+    ``places`` has the bits of the places (``IndexedWord``) that have them all.
+
+    A one-word phrase gives a row per matching word (a prefix matches several): the best
+    place of their places is the best place of them all, so nothing is grouped."""
     table = IndexedWord._meta.db_table
+    if len(phrase) == 1:
+        sql, params = _word_is("t0", phrase[0])
+        return (
+            f"SELECT t0.service_id, t0.agency_id, t0.places FROM {table} t0 "  # noqa: S608
+            f"WHERE t0.language = %s AND {sql}"
+        ), [language, *params]
     joins, where, params, places = [], [], [], []
     for number, term in enumerate(phrase):
         alias = f"t{number}"
@@ -259,8 +267,6 @@ def _phrase_places(phrase: tuple, language: str, within: str = "") -> tuple[str,
         where.append(f"{alias}.language = %s AND {sql}")
         params += [language, *ps]
         places.append(f"bit_or({alias}.places)")
-    if within:
-        where.append(f"t0.service_id IN ({within})")
     return (
         f"SELECT t0.service_id, t0.agency_id, {' & '.join(places)} AS places "  # noqa: S608
         f"FROM {' '.join(joins)} WHERE {' AND '.join(where)} "
@@ -279,18 +285,18 @@ _NO_MATCH = "SELECT NULL::bigint, NULL::bigint, NULL::int, NULL::float8 WHERE FA
 
 
 def _matches(
-    numbered: list[tuple[int, Concept]], language: str, *, within: str = "", words_only=False
+    numbered: list[tuple[int, Concept]], language: str, *, words_only=False
 ) -> tuple[str, list]:
     """SQL: (service_id, agency_id, concept, factor) for every service that has one of the
     concepts (``numbered``: its number and itself), a row per way it has it: a phrase in
     its words (the factor of the best place), its agency's name (``AGENCY``) or its
-    registry code (``TITLE``); among ``within`` (a relation of service ids) if given, and
-    by its words only if ``words_only``."""
+    registry code (``TITLE``); by its words only if ``words_only``. A service may have
+    several rows for one concept and one way: the best counts."""
     branches, params = [], []
     table = IndexedService._meta.db_table
     for number, concept in numbered:
         for phrase in _phrases(concept):
-            sql, ps = _phrase_places(phrase, language, within)
+            sql, ps = _phrase_places(phrase, language)
             branches.append(
                 f"SELECT p.service_id, p.agency_id, {number}, {_PLACE_FACTOR} FROM ({sql}) p"  # noqa: S608
             )
@@ -430,7 +436,8 @@ def _scored(analysis: Analysis, language: str, filters, candidates, *, answers=T
     chosen = [(n, c) for n, c in enumerate(concepts) if any(c is other for other in candidates)]
     others = [(n, c) for n, c in enumerate(concepts) if (n, c) not in chosen]
     found, params = _matches(chosen, language)
-    rest, ps = _matches(others, language, within="SELECT service_id FROM found", words_only=True)
+    # The other concepts' words, kept for the services found only.
+    rest, ps = _matches(others, language, words_only=True)
     params += ps
     table = IndexedService._meta.db_table
     agencies = analysis.agencies or _AgencyNames([])
@@ -477,7 +484,9 @@ def _scored(analysis: Analysis, language: str, filters, candidates, *, answers=T
         per_service AS (
             SELECT service_id AS id, max(agency_id) AS agency, {code if codes else "0"} AS code,
                    {best_of}
-            FROM (SELECT * FROM found UNION ALL {rest}) matches (service_id, agency_id, concept, factor)
+            FROM (SELECT * FROM found{f" UNION ALL {rest}" if ps else ""})
+                matches (service_id, agency_id, concept, factor)
+            {"WHERE service_id IN (SELECT service_id FROM found)" if ps else ""}
             GROUP BY service_id
         ), factored AS MATERIALIZED (
             SELECT id, agency, code, {", ".join(factors)} FROM per_service
