@@ -15,8 +15,18 @@ no hits; the services nearest to it are offered apart (``Results.related``).
 Among the answers, a concept found in a title counts more than in the keywords,
 the agency's name, the summary or the body, and a registry code comes first.
 
+Which services have a concept, and where, is read from ``IndexedWord``: each
+indexed service's words with the places they are in, under an index on
+(language, word) that carries the places, the service and its agency, so a word
+(or a prefix) is looked up by an index-only range scan and no service's row is
+read to match it. The services with the concepts every answer needs are found
+first; the others' words are kept for those services only. Each service's row
+is read for the pool of best answers only (facets, what a result shows, and the title's
+closeness to the query for the best ``CLOSENESS_AMONG``).
+
 Document frequencies are cached per process under ``IndexGeneration``, which
-every write to the index changes in its own transaction.
+every write to the index changes in its own transaction; the agencies' names
+and the synonyms under a fingerprint of their tables, read with it.
 """
 
 import math
