@@ -176,6 +176,23 @@ def _no_world_after_the_module(request, django_db_blocker):
         assert not left, f"{request.module.__name__} left agencies committed: {left}"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, with nobody left on it when it is dropped.
+
+    A connection opened inside Playwright's event loop (the browser tests' fixtures) is
+    one Django cannot close from here; it kept the database in use, and dropping it
+    failed with a warning at the end of the session."""
+    yield
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        connection.close()
+
+
 def _test_database_ready() -> bool:
     return connection.settings_dict["NAME"].startswith("test_")
 
