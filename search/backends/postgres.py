@@ -160,19 +160,19 @@ class PostgresBackend(SearchBackend):
         analysis = ranking.analyse(query_terms, codes, language)
         if analysis.corrected:
             results.suggestion = " ".join(analysis.corrected)
-        pool, count, exact = ranking.rank(analysis, language, filters, POOL)
+        pool, count = ranking.rank(analysis, language, filters, POOL)
         if not pool:
             nearby = ranking.related(analysis, language, filters, RELATED)
             results.related = [self._hit(row, language, analysis.marked) for row in nearby]
             return results
         results.total = min(count, POOL)
-        results.total_is_lower_bound = count > POOL or not exact
+        results.total_is_lower_bound = count > POOL
         results.facets = {name: _counts(pool, name) for name in FACETS}
         # A chosen filter's own group counts as if it were not chosen, so the citizen can
         # switch to another agency or province in one click (one more ranking per choice).
         for name in FACETS:
             if getattr(filters, name):
-                others, _count, _exact = ranking.rank(
+                others, _count = ranking.rank(
                     analysis, language, replace(filters, **{name: ""}), POOL
                 )
                 results.facets[name] = _counts(others, name)

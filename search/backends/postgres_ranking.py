@@ -92,11 +92,6 @@ class Concept:
     def key(self) -> tuple:
         return (self.term, self.alternatives, self.agencies, self.code)
 
-    def tsquery(self) -> str:
-        return " | ".join(
-            "(" + " & ".join(_lexeme(t) for t in phrase) + ")" for phrase in _phrases(self)
-        )
-
 
 @dataclass
 class Analysis:
@@ -108,12 +103,7 @@ class Analysis:
     # What the highlight marks.
     marked: list = field(default_factory=list)
     # The agencies as of the analysis (slugs of active ones, ids of inactive ones).
-    agencies: "_AgencyNames | None" = None
-
-
-def _lexeme(term: str) -> str:
-    quoted = "'" + term.replace("\\", "").replace("'", "''") + "'"
-    return f"{quoted}:*" if len(term) >= PREFIX_FROM else quoted
+    agencies: "_AgencyNames" = field(default_factory=lambda: _AgencyNames([]))
 
 
 # Document frequencies, per generation of the index: {generation: {(language, key): count}}.
@@ -450,7 +440,7 @@ def _scored(analysis: Analysis, language: str, filters, candidates, *, answers=T
     rest, ps = _matches(others, language, words_only=True)
     params += ps
     table = IndexedService._meta.db_table
-    agencies = analysis.agencies or _AgencyNames([])
+    agencies = analysis.agencies
     factors = []
     for number, concept in enumerate(concepts):
         parts = [f"coalesce(f{number}, 0)"]
@@ -530,22 +520,22 @@ def _run(analysis: Analysis, sql: str, params: list, pool: int) -> list[dict]:
         cursor.execute(sql, params)
         names = [column.name for column in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    agencies = analysis.agencies or _AgencyNames([])
+    agencies = analysis.agencies
     for row in rows:
         row["agency_name_fa"], row["agency_name_en"] = agencies.titles.get(row["agency"], ("", ""))
         row["agency"] = agencies.slugs.get(row["agency"], "")
     return rows
 
 
-def rank(analysis: Analysis, language: str, filters, pool: int) -> tuple[list[dict], int, bool]:
-    """The best ``pool`` answers (dicts with id, score and facet values), how many there
-    are, and whether that count is exact (it always is)."""
+def rank(analysis: Analysis, language: str, filters, pool: int) -> tuple[list[dict], int]:
+    """The best ``pool`` answers (dicts with id, score, facet values and what a result
+    shows) and how many there are in all."""
     required = [c for c in _required(analysis) if c.documents]
     if not required:
-        return [], 0, True
+        return [], 0
     sql, params = _scored(analysis, language, filters, required)
     rows = _run(analysis, sql, params, pool)
-    return rows, (rows[0]["found"] if rows else 0), True
+    return rows, (rows[0]["found"] if rows else 0)
 
 
 def related(analysis: Analysis, language: str, filters, limit: int) -> list[dict]:
