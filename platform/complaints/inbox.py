@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 
 from persian.digits import parse_whole_number
-from service_requests.storage import private_storage
-from service_requests.uploads import CONTENT_TYPES, oversized_uploads, with_upload_limits
+from service_requests.files import private_file_response
+from service_requests.uploads import oversized_uploads, with_upload_limits
 from tenants.constants import NationalRole, Province
 from tenants.guards import check_agency, check_national, has_national_role
 from tenants.roles import HANDLE_COMPLAINTS
@@ -53,11 +53,8 @@ def _query_without_page(request) -> str:
 def _serve(found, item) -> FileResponse:
     if item is None:
         raise Http404
-    return FileResponse(
-        private_storage.open(item.file.name, "rb"),
-        content_type=CONTENT_TYPES.get(item.content_type, "application/octet-stream"),
-        as_attachment=False,
-        filename=f"{found.code}-{item.pk}.{item.content_type}",
+    return private_file_response(
+        item.file, item.content_type, f"{found.code}-{item.pk}.{item.content_type}"
     )
 
 

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 
 from persian.digits import parse_whole_number
-from service_requests.storage import private_storage
-from service_requests.uploads import CONTENT_TYPES, oversized_uploads, with_upload_limits
+from service_requests.files import private_file_response
+from service_requests.uploads import oversized_uploads, with_upload_limits
 from tenants.constants import NationalRole, Province
 from tenants.guards import check_agency, check_national, has_national_role
 from tenants.roles import FILL_SELF_ASSESSMENT
@@ -47,12 +47,7 @@ NATIONAL_READERS = (
 
 
 def _serve(item, filename: str) -> FileResponse:
-    return FileResponse(
-        private_storage.open(item.file.name, "rb"),
-        content_type=CONTENT_TYPES.get(item.content_type, "application/octet-stream"),
-        as_attachment=False,
-        filename=filename,
-    )
+    return private_file_response(item.file, item.content_type, filename)
 
 
 def _audit(request, instance, action: str, **data) -> None:

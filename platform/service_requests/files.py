@@ -11,8 +11,9 @@ from .storage import private_storage
 from .uploads import CONTENT_TYPES
 
 
-def _response(stored, content_type: str, filename: str) -> FileResponse:
-    """Shown in the browser when it can be (PDF, images), under a name we make."""
+def private_file_response(stored, content_type: str, filename: str) -> FileResponse:
+    """A privately stored file (``private_storage``), shown in the browser when it can be
+    (PDF, images), under a name we make."""
     return FileResponse(
         private_storage.open(stored.name, "rb"),
         content_type=CONTENT_TYPES.get(content_type, "application/octet-stream"),
@@ -26,7 +27,7 @@ def document_file(found, pk: int) -> FileResponse:
     item = found.documents.filter(pk=pk).first()
     if item is None:
         raise Http404
-    return _response(
+    return private_file_response(
         item.file, item.content_type, f"{found.tracking_code}-{item.slot}.{item.content_type}"
     )
 
@@ -36,7 +37,7 @@ def attachment_file(found, pk: int) -> FileResponse:
     item = attachment_of(found, pk)
     if item is None:
         raise Http404
-    return _response(
+    return private_file_response(
         item.file, item.content_type, f"{found.tracking_code}-{pk}.{item.content_type}"
     )
 
@@ -46,7 +47,7 @@ def response_file(found) -> FileResponse:
     response = getattr(found, "response", None)
     if response is None:
         raise Http404
-    return _response(
+    return private_file_response(
         response.file,
         response.content_type,
         f"{found.tracking_code}-response.{response.content_type}",
