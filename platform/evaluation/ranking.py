@@ -317,7 +317,7 @@ def _n(value) -> str:
     return to_persian_digits(value)
 
 
-def _score(agency, span: Span, weights, timeliness, satisfaction, indices) -> AgencyScore:
+def _score(agency, weights, timeliness, satisfaction, indices) -> AgencyScore:
     labels = dict(Component.choices)
     parts = {
         component.value: Part(component.value, str(labels[component]), weights[component.value])
@@ -403,7 +403,7 @@ def scores_for(agencies, span: Span) -> list[AgencyScore]:
         )
         for period in span.periods
     ]
-    return [_score(agency, span, weights, timeliness, satisfaction, indices) for agency in agencies]
+    return [_score(agency, weights, timeliness, satisfaction, indices) for agency in agencies]
 
 
 def _tie_key(score: float) -> int:

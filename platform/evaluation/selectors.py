@@ -463,10 +463,8 @@ def index_scores(agency, period) -> IndexScores:
 # --- National overview -------------------------------------------------------------------------
 
 
-def agencies_for(user, *, province: str = "", query: str = ""):
+def agencies_for(user, *, province: str = ""):
     agencies = agencies_visible_to(user)
     if province:
         agencies = agencies.filter(province=province)
-    if query:
-        agencies = agencies.filter(Q(name_fa__icontains=query) | Q(slug__icontains=query))
     return agencies
