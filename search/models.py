@@ -60,15 +60,19 @@ class IndexedWord(models.Model):
     """One word of one indexed service, with the places it is in: the ranking's postings.
 
     Written with the service's entry (``search.backends.postgres``). The ranking reads
-    only the index on (language, word) with its included columns, so finding which
-    services have a word, and where, never reads a service's row.
+    only the indexes, with their included columns: on (language, word) to find which
+    services have a word, and where; on (service, language, word) to find whether one
+    service has it. Neither reads a service's row.
     """
 
     # Places, as bits: where in the service the word is.
     TITLE, KEYWORDS, SUMMARY, BODY = 8, 4, 2, 1
     MAX_LENGTH = 100
 
-    service = models.ForeignKey(IndexedService, on_delete=models.CASCADE, related_name="+")
+    # Indexed by "indexed_word_service" below, which also serves the cascade.
+    service = models.ForeignKey(
+        IndexedService, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     agency_id = models.BigIntegerField()
     language = models.CharField(max_length=8)
     word = models.TextField()
@@ -81,7 +85,16 @@ class IndexedWord(models.Model):
                 opclasses=["varchar_pattern_ops", "text_pattern_ops"],
                 include=["places", "service", "agency_id"],
                 name="indexed_word_lookup",
-            )
+            ),
+            # Whether one service has a word (or a prefix), and where: the ranking looks
+            # a common word up this way among a few candidates, instead of reading all
+            # the services that have it.
+            models.Index(
+                fields=["service", "language", "word"],
+                opclasses=["int8_ops", "varchar_pattern_ops", "text_pattern_ops"],
+                include=["places"],
+                name="indexed_word_service",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ import importlib
 
 import pytest
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 
 from search import services
 from search.backends import Results, get_backend
@@ -184,3 +185,58 @@ def test_a_logged_query_is_committed_on_its_own_and_the_next_transaction_waits_f
     assert row == ("گذرنامه", "fa", 3)
     assert setting == "on"
     assert log.pk is not None and not log._state.adding
+
+
+def _answers(results) -> list:
+    return [(hit.service, hit.score) for hit in results.hits], results.total, results.facets
+
+
+@pytest.mark.django_db
+def test_common_words_looked_up_per_candidate_rank_as_when_all_their_services_are_read(
+    agency, monkeypatch
+):
+    """A common word among a few candidates is looked up per candidate (PROBE_ABOVE):
+    the answers, their scores, their count and the facets are those of reading every
+    service that has it, also for a synonym phrase's words and a word's prefix."""
+    from search.backends import postgres_ranking
+
+    SynonymGroup.objects.create(phrases="گواهینامه\nمدرک رانندگی")
+    backend = get_backend()
+    common = [
+        service(f"common-{n}", f"صدور مدرک رانندگی {n}", f"Common {n}", "صدور", level=level)
+        for n, level in zip(range(12), ["hq", "field"] * 6, strict=True)
+    ]
+    rare = [
+        # The rare word with the common ones in the title, keywords, summary or a step.
+        service("title", "صدور گواهینامه قایقرانی", "Boating", "قایقرانی", level="field"),
+        service("keyword", "آزمون قایقرانی", "Test", "قایق", keywords=["صدورها", "مدرک رانندگی"]),
+        service("summary", "قایقرانی تفریحی", "Leisure", "صدور مدرک برای رانندگی قایق"),
+        service("step", "قایقرانی", "Boats", "قایق", steps=["صدور مدرک", "آموزش رانندگی"]),
+        # «مدرک» in the title, «رانندگی» in a step only: the phrase counts as the body.
+        service("spread", "مدرک قایقرانی", "Spread", "قایق", steps=["آموزش رانندگی"]),
+        service("alone", "قایقرانی ساحلی", "Coast", "ساحل"),
+    ]
+    index_catalogue(backend, agency, common + rare)
+    query = "صدور گواهینامه قایقرانی"
+
+    monkeypatch.setattr(postgres_ranking, "PROBE_ABOVE", 10**9)
+    read_all = _answers(backend.search(query))
+    filtered_read_all = _answers(backend.search(query, filters=_filters(level="field")))
+    monkeypatch.setattr(postgres_ranking, "PROBE_ABOVE", 0)
+    with CaptureQueriesContext(connection) as statements:
+        looked_up = _answers(backend.search(query))
+    filtered_looked_up = _answers(backend.search(query, filters=_filters(level="field")))
+
+    assert any("FROM candidates c" in statement["sql"] for statement in statements)
+
+    assert looked_up == read_all
+    assert filtered_looked_up == filtered_read_all
+    assert read_all[0][0][0] == "title"
+    assert {slug for slug, _score in read_all[0]} >= {"title", "keyword", "summary", "step"}
+    assert len({score for _slug, score in read_all[0]}) > 2  # the places tell them apart
+
+
+def _filters(**chosen):
+    from search.backends import Filters
+
+    return Filters(**chosen)

@@ -71,6 +71,10 @@ HIT_FIELDS = (
     "apply_url",
     "registry_code",
 )
+# A concept the candidates need not have is looked up per candidate (``IndexedWord``'s
+# index on the service) when more than this many times as many services have it as there
+# are candidates at most; else all its services are read and those not candidates dropped.
+PROBE_ABOVE = 25
 # The title's closeness to the query (costly) is weighed in for the best this many by the
 # rest; the others of the pool follow them in that order. The number is fixed, not the
 # page's, so that every page of a search is cut from the same order.
@@ -274,6 +278,26 @@ def _phrase_places(phrase: tuple, language: str) -> tuple[str, list]:
     ), params
 
 
+def _probed_places(phrase: tuple, language: str) -> tuple[str, list]:
+    """SQL: (service_id, agency_id, places) of the candidates (the CTE ``candidates``)
+    with every term of ``phrase``, each looked up for each candidate; ``places`` as in
+    ``_phrase_places``."""
+    table = IndexedWord._meta.db_table
+    lookups, params = [], []
+    for term in phrase:
+        sql, ps = _word_is("t", term)
+        lookups.append(
+            f"(SELECT bit_or(t.places) FROM {table} t WHERE t.service_id = c.service_id "  # noqa: S608
+            f"AND t.language = %s AND {sql})"
+        )
+        params += [language, *ps]
+    return (
+        "SELECT * FROM (SELECT c.service_id, c.agency_id, "  # noqa: S608
+        f"{' & '.join(lookups)} AS places FROM candidates c OFFSET 0) q "
+        "WHERE q.places IS NOT NULL"  # OFFSET 0: each lookup runs once, not once per use
+    ), params
+
+
 # How much a phrase counts by the best place that has all its words (any place: BODY).
 _PLACE_FACTOR = (
     f"CASE WHEN p.places & {IndexedWord.TITLE} > 0 THEN {TITLE}::float8 "
@@ -281,6 +305,13 @@ _PLACE_FACTOR = (
     f"WHEN p.places & {IndexedWord.SUMMARY} > 0 THEN {SUMMARY}::float8 "
     f"ELSE {BODY}::float8 END"
 )
+# The other concepts' matches (``_matches``) among the services found.
+_AMONG_FOUND = (
+    " UNION ALL SELECT * FROM ({}) r (service_id, agency_id, concept, factor) "
+    "WHERE r.service_id IN (SELECT service_id FROM found)"
+)
+# The services found, each once: those the other concepts are looked up for.
+_CANDIDATES = "candidates AS MATERIALIZED (SELECT DISTINCT service_id, agency_id FROM found),"
 _NO_MATCH = "SELECT NULL::bigint, NULL::bigint, NULL::int, NULL::float8 WHERE FALSE"
 
 
@@ -315,6 +346,20 @@ def _matches(
                 "WHERE s.id = ANY(%s)"
             )
             params.append(list(concept.services))
+    return (" UNION ALL ".join(branches) or _NO_MATCH), params
+
+
+def _probes(numbered: list[tuple[int, Concept]], language: str) -> tuple[str, list]:
+    """SQL: (service_id, agency_id, concept, factor) for each candidate with a phrase of
+    one of the concepts (``numbered``) in its words, looked up per candidate."""
+    branches, params = [], []
+    for number, concept in numbered:
+        for phrase in _phrases(concept):
+            sql, ps = _probed_places(phrase, language)
+            branches.append(
+                f"SELECT p.service_id, p.agency_id, {number}, {_PLACE_FACTOR} FROM ({sql}) p"  # noqa: S608
+            )
+            params += ps
     return (" UNION ALL ".join(branches) or _NO_MATCH), params
 
 
@@ -436,9 +481,16 @@ def _scored(analysis: Analysis, language: str, filters, candidates, *, answers=T
     chosen = [(n, c) for n, c in enumerate(concepts) if any(c is other for other in candidates)]
     others = [(n, c) for n, c in enumerate(concepts) if (n, c) not in chosen]
     found, params = _matches(chosen, language)
-    # The other concepts' words, kept for the services found only.
-    rest, ps = _matches(others, language, words_only=True)
+    # The other concepts' words, kept for the services found only: those of a concept
+    # many more services have are looked up per service found.
+    most_found = sum(concept.documents for _number, concept in chosen)
+    probed = [(n, c) for n, c in others if c.documents > PROBE_ABOVE * most_found]
+    rest, ps = _matches(
+        [other for other in others if other not in probed], language, words_only=True
+    )
     params += ps
+    probes, probe_params = _probes(probed, language)
+    params += probe_params
     table = IndexedService._meta.db_table
     agencies = analysis.agencies
     factors = []
@@ -481,12 +533,13 @@ def _scored(analysis: Analysis, language: str, filters, candidates, *, answers=T
     code = f"max(CASE WHEN concept IN ({', '.join(map(str, codes))}) THEN 1 ELSE 0 END)"
     sql = f"""
         WITH found (service_id, agency_id, concept, factor) AS MATERIALIZED ({found}),
+        {_CANDIDATES if probed else ""}
         per_service AS (
             SELECT service_id AS id, max(agency_id) AS agency, {code if codes else "0"} AS code,
                    {best_of}
-            FROM (SELECT * FROM found{f" UNION ALL {rest}" if ps else ""})
-                matches (service_id, agency_id, concept, factor)
-            {"WHERE service_id IN (SELECT service_id FROM found)" if ps else ""}
+            FROM (SELECT * FROM found{_AMONG_FOUND.format(rest) if ps else ""}{
+        f" UNION ALL {probes}" if probed else ""
+    }) matches (service_id, agency_id, concept, factor)
             GROUP BY service_id
         ), factored AS MATERIALIZED (
             SELECT id, agency, code, {", ".join(factors)} FROM per_service
