@@ -3,7 +3,6 @@
 How results are chosen and ordered is ``postgres_ranking``'s business.
 """
 
-from collections import Counter
 from dataclasses import asdict, replace
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -106,10 +105,6 @@ def _add_words(rows) -> None:
     flush()
 
 
-def _counts(rows: list[dict], name: str) -> dict[str, int]:
-    return dict(Counter(row[name] for row in rows if row[name]).most_common())
-
-
 class PostgresBackend(SearchBackend):
     def replace(self, agency, translation_key, documents):
         IndexedService.objects.filter(agency=agency, translation_key=translation_key).delete()
@@ -160,25 +155,23 @@ class PostgresBackend(SearchBackend):
         analysis = ranking.analyse(query_terms, codes, language)
         if analysis.corrected:
             results.suggestion = " ".join(analysis.corrected)
-        pool, count = ranking.rank(analysis, language, filters, POOL)
-        if not pool:
+        ranked = ranking.rank(analysis, language, filters, POOL, (offset, limit))
+        if not ranked.count:
             nearby = ranking.related(analysis, language, filters, RELATED)
             results.related = [self._hit(row, language, analysis.marked) for row in nearby]
             return results
-        results.total = min(count, POOL)
-        results.total_is_lower_bound = count > POOL
-        results.facets = {name: _counts(pool, name) for name in FACETS}
+        results.total = min(ranked.count, POOL)
+        results.total_is_lower_bound = ranked.count > POOL
+        results.facets = {name: ranked.facets.get(name, {}) for name in FACETS}
         # A chosen filter's own group counts as if it were not chosen, so the citizen can
         # switch to another agency or province in one click (one more ranking per choice).
         for name in FACETS:
             if getattr(filters, name):
-                others, _count = ranking.rank(
-                    analysis, language, replace(filters, **{name: ""}), POOL
+                others = ranking.rank(
+                    analysis, language, replace(filters, **{name: ""}), POOL, (0, 0)
                 )
-                results.facets[name] = _counts(others, name)
-        results.hits = [
-            self._hit(row, language, analysis.marked) for row in pool[offset : offset + limit]
-        ]
+                results.facets[name] = others.facets.get(name, {})
+        results.hits = [self._hit(row, language, analysis.marked) for row in ranked.rows]
         return results
 
     @staticmethod

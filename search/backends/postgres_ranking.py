@@ -32,6 +32,7 @@ and the synonyms under a fingerprint of their tables, read with it.
 import math
 import secrets
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -43,6 +44,7 @@ from tenants.models import Agency
 
 from ..models import IndexedService, IndexedTerm, IndexedWord, IndexGeneration, SynonymGroup
 from ..query import base_form, synonym_alternatives, without_clitic
+from . import FACETS
 
 # The share of the query's weight an answer must match.
 COVERAGE = 2 / 3
@@ -75,6 +77,8 @@ HIT_FIELDS = (
 # index on the service) when more than this many times as many services have it as there
 # are candidates at most; else all its services are read and those not candidates dropped.
 PROBE_ABOVE = 25
+# What the facets count, besides the agency.
+FACET_COLUMNS = ("level", "delivery", "audience", "province")
 # The title's closeness to the query (costly) is weighed in for the best this many by the
 # rest; the others of the pool follow them in that order. The number is fixed, not the
 # page's, so that every page of a search is cut from the same order.
@@ -467,7 +471,7 @@ def _required(analysis: Analysis) -> list[Concept]:
     return required
 
 
-def _scored(analysis: Analysis, language: str, filters, candidates, *, answers=True):
+def _scored(analysis: Analysis, language: str, filters, candidates, page, *, answers=True):
     """SQL and parameters: the services with any of ``candidates`` (the answers only, if
     ``answers``), best first, with their score and how many there are.
 
@@ -531,6 +535,9 @@ def _scored(analysis: Analysis, language: str, filters, candidates, *, answers=T
         f"max(factor) FILTER (WHERE concept = {n}) AS f{n}" for n in range(len(concepts))
     )
     code = f"max(CASE WHEN concept IN ({', '.join(map(str, codes))}) THEN 1 ELSE 0 END)"
+    # What a result shows is read for the rows that may be on the page only: the first
+    # CLOSENESS_AMONG by the rest come first, whatever their closeness.
+    wide = f"p.position <= {CLOSENESS_AMONG}" if sum(page) <= CLOSENESS_AMONG else "TRUE"
     sql = f"""
         WITH found (service_id, agency_id, concept, factor) AS MATERIALIZED ({found}),
         {_CANDIDATES if probed else ""}
@@ -555,8 +562,8 @@ def _scored(analysis: Analysis, language: str, filters, candidates, *, answers=T
             SELECT b.*, row_number() OVER (ORDER BY b.code DESC, b.quality DESC, b.id) AS position
             FROM best b
         )
-        SELECT p.id, p.agency, s.level, s.delivery, s.audience, s.province, p.found,
-               {", ".join(f"s.{name}" for name in HIT_FIELDS)},
+        SELECT p.id, p.agency, {", ".join(f"s.{name}" for name in FACET_COLUMNS)}, p.found,
+               {", ".join(f"CASE WHEN {wide} THEN s.{name} END AS {name}" for name in HIT_FIELDS)},
                {CODE_FIRST}::float8 * p.code + p.quality + CASE WHEN p.position <= {CLOSENESS_AMONG}
                    THEN {TITLE_SIMILARITY} * word_similarity(%s, s.title_terms) ELSE 0 END
                    AS score
@@ -566,29 +573,53 @@ def _scored(analysis: Analysis, language: str, filters, candidates, *, answers=T
     return sql, params
 
 
-def _run(analysis: Analysis, sql: str, params: list, pool: int) -> list[dict]:
-    """The rows, with each agency's slug for its id and its names."""
+@dataclass
+class Ranked:
+    """A page of the best answers (dicts with id, score, facet values and what a result
+    shows); of the pool of best answers, how many there are in all and by each facet's
+    values (most first)."""
+
+    rows: list[dict] = field(default_factory=list)
+    count: int = 0
+    facets: dict = field(default_factory=dict)
+
+
+def _run(analysis: Analysis, sql: str, params: list, pool: int, page: tuple) -> Ranked:
+    """The page's rows (each agency's slug for its id, and its names), the count and the
+    facets."""
     params = [*params[:-1], pool, params[-1], pool]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [column.name for column in cursor.description]
-        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        fetched = cursor.fetchall()
     agencies = analysis.agencies
-    for row in rows:
-        row["agency_name_fa"], row["agency_name_en"] = agencies.titles.get(row["agency"], ("", ""))
-        row["agency"] = agencies.slugs.get(row["agency"], "")
-    return rows
+    slugs = agencies.slugs
+    ranked = Ranked(count=fetched[0][names.index("found")] if fetched else 0)
+    for facet in FACETS:
+        column = names.index(facet)
+        values = (
+            (slugs.get(row[column], "") for row in fetched)
+            if facet == "agency"
+            else (row[column] for row in fetched)
+        )
+        ranked.facets[facet] = dict(Counter(value for value in values if value).most_common())
+    start, size = page
+    for row in fetched[start : start + size]:
+        hit = dict(zip(names, row, strict=True))
+        hit["agency_name_fa"], hit["agency_name_en"] = agencies.titles.get(hit["agency"], ("", ""))
+        hit["agency"] = slugs.get(hit["agency"], "")
+        ranked.rows.append(hit)
+    return ranked
 
 
-def rank(analysis: Analysis, language: str, filters, pool: int) -> tuple[list[dict], int]:
-    """The best ``pool`` answers (dicts with id, score, facet values and what a result
-    shows) and how many there are in all."""
+def rank(analysis: Analysis, language: str, filters, pool: int, page: tuple) -> Ranked:
+    """Of the best ``pool`` answers, the ``page`` (first, how many); how many there are in
+    all; and the pool's counts by each facet's values."""
     required = [c for c in _required(analysis) if c.documents]
     if not required:
-        return [], 0
-    sql, params = _scored(analysis, language, filters, required)
-    rows = _run(analysis, sql, params, pool)
-    return rows, (rows[0]["found"] if rows else 0)
+        return Ranked()
+    sql, params = _scored(analysis, language, filters, required, page)
+    return _run(analysis, sql, params, pool, page)
 
 
 def related(analysis: Analysis, language: str, filters, limit: int) -> list[dict]:
@@ -599,5 +630,5 @@ def related(analysis: Analysis, language: str, filters, limit: int) -> list[dict
         return []
     heaviest = max(c.weight for c in known)
     near = [c for c in known if c.weight >= RELATED_WEIGHT * heaviest]
-    sql, params = _scored(analysis, language, filters, near, answers=False)
-    return _run(analysis, sql, params, limit)
+    sql, params = _scored(analysis, language, filters, near, (0, limit), answers=False)
+    return _run(analysis, sql, params, limit, (0, limit)).rows
