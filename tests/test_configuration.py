@@ -93,7 +93,7 @@ def test_env_helpers_read_types_and_name_the_bad_variable(monkeypatch):
 
 def test_database_url_is_translated_for_django():
     db = database_from_url("postgres://user:p%40ss@db.example:6432/panjereh?sslmode=require")
-    assert db["ENGINE"] == "django_tenants.postgresql_backend"
+    assert db["ENGINE"] == "tenants.postgresql_backend"
     assert (db["NAME"], db["USER"], db["PASSWORD"]) == ("panjereh", "user", "p@ss")
     assert (db["HOST"], db["PORT"]) == ("db.example", "6432")
     assert db["OPTIONS"] == {"sslmode": "require"}

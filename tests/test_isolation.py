@@ -123,3 +123,32 @@ def test_uploads_are_stored_under_the_agency_schema(onboard):
         path = default_storage.path(name)
         default_storage.delete(name)
     assert f"/{a.schema_name}/documents/" in path
+
+
+def _search_paths(client, path):
+    """The response to ``path`` and the schemas its ``SET search_path`` chose, if any."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    return response, [q["sql"] for q in queries if q["sql"].startswith("SET search_path")]
+
+
+@pytest.mark.django_db
+def test_the_search_path_follows_the_host_and_is_set_only_when_it_changes(onboard, client_for):
+    """Each request reads its own host's schema; a connection already on that schema is
+    not told so again (one statement less per request), one on another schema is."""
+    onboard(slug="agency-a", name_fa="اداره الف")
+    portal, agency = client_for("localhost"), client_for("agency-a.localhost")
+
+    first, first_sets = _search_paths(portal, "/api/v1/search?q=گذرنامه")
+    again, again_sets = _search_paths(portal, "/api/v1/search?q=گذرنامه")
+    home, agency_sets = _search_paths(agency, "/")
+    back, back_sets = _search_paths(portal, "/api/v1/search?q=گذرنامه")
+
+    assert first.status_code == again.status_code == back.status_code == 200
+    assert home.status_code == 200 and "اداره الف" in home.content.decode()
+    assert again_sets == []
+    assert agency_sets == ['SET search_path = "agency_agency_a","public"']
+    assert back_sets == ['SET search_path = "public"']

@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from tenants.embedded_server import EMBEDDED_PORT, embedded_socket_dir
 
-ENGINE = "django_tenants.postgresql_backend"
+ENGINE = "tenants.postgresql_backend"
 EMBEDDED_DATABASE_NAME = "panjereh"
 
 

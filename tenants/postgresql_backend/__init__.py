@@ -1,0 +1,1 @@
+"""django-tenants' PostgreSQL backend, without repeating what it already did."""
