@@ -46,19 +46,23 @@ def expand_synonyms(query_terms: list[str], groups: list[list[str]]) -> list[str
     return expanded
 
 
+# Where a match starts and ends until the text is escaped (no other text has a NUL).
+_OPEN, _CLOSE = "\x00(", "\x00)"
+
+
 def highlight(text: str, query_terms: list[str], limit: int = 240) -> SafeString:
     """The text, escaped, with words matching the query in <mark>."""
     wanted = set(query_terms)
-    words = text.split()
     out, length = [], 0
-    for word in words:
-        matched = any(part in wanted for part in _word_stems(word))
-        out.append(f"<mark>{escape(word)}</mark>" if matched else escape(word))
+    for word in text.replace("\x00", "").split():
+        out.append(word if wanted.isdisjoint(_word_stems(word)) else f"{_OPEN}{word}{_CLOSE}")
         length += len(word) + 1
         if length > limit:
             out.append("…")
             break
-    return mark_safe(" ".join(out))  # noqa: S308 - every word is escaped above
+    # Escaped once, the marks after: every word is escaped, and only the marks are tags.
+    marked = escape(" ".join(out)).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+    return mark_safe(marked)  # noqa: S308
 
 
 # A national registry code as people type it: 8 to 14 digits of any script, maybe grouped

@@ -114,6 +114,14 @@ def test_highlight_marks_matches_and_escapes_html(indexed, db):
     assert "<mark>مرسوله</mark>" in hit.highlight
 
 
+def test_only_the_highlights_marks_are_tags_whatever_the_text_holds():
+    from search.query import highlight
+
+    marked = highlight("<mark>x</mark> \x00(y\x00) مرسوله & «پست»", ["مرسوله"])
+
+    assert str(marked) == "&lt;mark&gt;x&lt;/mark&gt; (y) <mark>مرسوله</mark> &amp; «پست»"
+
+
 @pytest.mark.django_db
 def test_publishing_and_unpublishing_keep_the_index_in_step(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
