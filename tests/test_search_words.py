@@ -240,3 +240,27 @@ def _filters(**chosen):
     from search.backends import Filters
 
     return Filters(**chosen)
+
+
+@pytest.mark.django_db
+def test_typo_corrections_and_registry_codes_are_read_again_only_when_the_index_changes(agency):
+    """A typo's correction and a registry code's services are kept with the index's
+    statistics: asked again, they cost no query; once the index changes, they are new."""
+    backend = get_backend()
+    index_catalogue(backend, agency, [service("boat", "صدور مجوز قایقرانی", "Boat", "قایق")])
+    coded = service("permit", "مجوز صید", "Fishing", "ماهی")
+    coded["registry_code"] = "12345678901"
+
+    assert backend.search("قایقرانس").hits[0].service == "boat"  # a typo of «قایقرانی»
+    assert backend.search("ماهیگیرس").total == 0  # nothing near it yet
+    assert backend.search("۱۲۳۴۵۶۷۸۹۰۱").total == 0
+    with CaptureQueriesContext(connection) as again:
+        assert backend.search("قایقرانس").suggestion == "قایقرانی"
+        backend.search("ماهیگیرس")
+        backend.search("۱۲۳۴۵۶۷۸۹۰۱")
+    index_catalogue(backend, agency, [service("fishing", "مجوز ماهیگیری", "Fish", "ماهی"), coded])
+
+    assert not any("indexedterm" in q["sql"] for q in again)
+    assert not any('"registry_code" = ' in q["sql"] for q in again)
+    assert backend.search("ماهیگیرس").hits[0].service == "fishing"
+    assert backend.search("۱۲۳۴۵۶۷۸۹۰۱").hits[0].service == "permit"

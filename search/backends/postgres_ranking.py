@@ -35,6 +35,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
@@ -406,6 +407,23 @@ def closest_known_word(term: str) -> str:
     ) or ""
 
 
+def _coded(language: str, code: str) -> tuple:
+    """The ids of the services with the registry code ``code``."""
+    return tuple(
+        IndexedService.objects.filter(language=language, registry_code=code).values_list(
+            "id", flat=True
+        )
+    )
+
+
+def _cached(statistics: dict, key: tuple, read, *args):
+    """What ``read(*args)`` finds in the index, kept with its statistics (``_state``): a
+    typo's correction and a registry code's services change only when the index does."""
+    if key not in statistics:
+        statistics[key] = read(*args)
+    return statistics[key]
+
+
 def analyse(query_terms: list[str], codes: list[str], language: str) -> Analysis:
     """The query's concepts with their weights."""
     state = _state()
@@ -429,7 +447,7 @@ def analyse(query_terms: list[str], codes: list[str], language: str) -> Analysis
         found = next((c for c in forms[number] if c.documents), None)
         if found is None and len(typed) >= PREFIX_FROM and corrections < MAX_CORRECTIONS:
             corrections += 1
-            closest = closest_known_word(typed)
+            closest = _cached(statistics, ("closest", typed), closest_known_word, typed)
             if closest and closest != typed:
                 candidate = _concept(base_form(closest), concept.alternatives, agencies)
                 _count([candidate], language, statistics)
@@ -438,11 +456,7 @@ def analyse(query_terms: list[str], codes: list[str], language: str) -> Analysis
         if found is not None:
             concepts[number] = found
     for code in dict.fromkeys(codes):
-        services = tuple(
-            IndexedService.objects.filter(language=language, registry_code=code).values_list(
-                "id", flat=True
-            )
-        )
+        services = _cached(statistics, ("code", language, code), _coded, language, code)
         concepts.append(Concept(code=code, services=services, documents=len(services)))
     size = _size(language, statistics)
     for concept in concepts:
@@ -596,13 +610,10 @@ def _run(analysis: Analysis, sql: str, params: list, pool: int, page: tuple) -> 
     slugs = agencies.slugs
     ranked = Ranked(count=fetched[0][names.index("found")] if fetched else 0)
     for facet in FACETS:
-        column = names.index(facet)
-        values = (
-            (slugs.get(row[column], "") for row in fetched)
-            if facet == "agency"
-            else (row[column] for row in fetched)
-        )
-        ranked.facets[facet] = dict(Counter(value for value in values if value).most_common())
+        counts = Counter(map(itemgetter(names.index(facet)), fetched)).most_common()
+        if facet == "agency":
+            counts = [(slugs.get(agency, ""), count) for agency, count in counts]
+        ranked.facets[facet] = {value: count for value, count in counts if value}
     start, size = page
     for row in fetched[start : start + size]:
         hit = dict(zip(names, row, strict=True))
