@@ -20,13 +20,17 @@ indexed service's words with the places they are in, under an index on
 (language, word) that carries the places, the service and its agency, so a word
 (or a prefix) is looked up by an index-only range scan and no service's row is
 read to match it. The services with the concepts every answer needs are found
-first; the others' words are kept for those services only. Each service's row
-is read for the pool of best answers only (facets, what a result shows, and the title's
-closeness to the query for the best ``CLOSENESS_AMONG``).
+first; the others' words are kept for those services only: read from the
+(language, word) index when few more services have them, else looked up per
+service in a second index, on (service, language, word) (``PROBE_ABOVE``). Each
+service's row is read for the pool of best answers only (facets, and the title's
+closeness to the query for the best ``CLOSENESS_AMONG``), and what a result shows
+only for the rows that may be on the page.
 
-Document frequencies are cached per process under ``IndexGeneration``, which
-every write to the index changes in its own transaction; the agencies' names
-and the synonyms under a fingerprint of their tables, read with it.
+Document frequencies, typos' corrections and registry codes' services are cached
+per process under ``IndexGeneration``, which every write to the index changes in
+its own transaction; the agencies' names and the synonyms under a fingerprint of
+their tables, read with it.
 """
 
 import math
