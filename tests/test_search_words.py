@@ -264,3 +264,30 @@ def test_typo_corrections_and_registry_codes_are_read_again_only_when_the_index_
     assert not any('"registry_code" = ' in q["sql"] for q in again)
     assert backend.search("ماهیگیرس").hits[0].service == "fishing"
     assert backend.search("۱۲۳۴۵۶۷۸۹۰۱").hits[0].service == "permit"
+
+
+@pytest.mark.django_db
+def test_a_change_made_elsewhere_is_seen_by_the_next_search_without_a_query_of_its_own(agency):
+    """The ranking's rows carry the state they were read in: a search on a state this
+    process has seen costs no separate query for it, and one on a state that changed
+    elsewhere (another worker, an administrator) is made again on what is current."""
+    other = Agency.objects.create(schema_name="agency_other", slug="other", name_fa="اداره دیگر")
+    backend = get_backend()
+    index_catalogue(backend, agency, [service("boat", "صدور مجوز قایقرانی", "Boat", "قایق")])
+    index_catalogue(backend, other, [service("ship", "مجوز کشتیرانی قایق", "Ship", "قایق")])
+    assert {hit.agency for hit in backend.search("قایق").hits} == {"words", "other"}
+
+    with CaptureQueriesContext(connection) as steady:
+        backend.search("قایق")
+    with connection.cursor() as cursor:  # as another process would, unknown to this one
+        cursor.execute("UPDATE tenants_agency SET is_active = false WHERE slug = 'other'")
+    deactivated = backend.search("قایق")
+    only_theirs = backend.search("کشتیرانی")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE tenants_agency SET is_active = true WHERE slug = 'other'")
+    reactivated = backend.search("کشتیرانی")
+
+    assert [q["sql"].lstrip()[:9] for q in steady] == ["WITH foun"]  # the ranking alone
+    assert {hit.agency for hit in deactivated.hits} == {"words"}
+    assert only_theirs.total == 0
+    assert [hit.service for hit in reactivated.hits] == ["ship"]

@@ -153,9 +153,14 @@ class PostgresBackend(SearchBackend):
         if not query_terms and not codes:
             return results
         analysis = ranking.analyse(query_terms, codes, language)
+        ranked = ranking.rank(analysis, language, filters, POOL, (offset, limit))
+        if not ranking.confirmed(analysis, ranked.fingerprint):
+            # The index, the synonyms or the agencies changed since this process last
+            # looked: once more on what is current.
+            analysis = ranking.analyse(query_terms, codes, language)
+            ranked = ranking.rank(analysis, language, filters, POOL, (offset, limit))
         if analysis.corrected:
             results.suggestion = " ".join(analysis.corrected)
-        ranked = ranking.rank(analysis, language, filters, POOL, (offset, limit))
         if not ranked.count:
             nearby = ranking.related(analysis, language, filters, RELATED)
             results.related = [self._hit(row, language, analysis.marked) for row in nearby]

@@ -117,6 +117,8 @@ class Analysis:
     marked: list = field(default_factory=list)
     # The agencies as of the analysis (slugs of active ones, ids of inactive ones).
     agencies: "_AgencyNames" = field(default_factory=lambda: _AgencyNames([]))
+    # The state it was made on (``_State.fingerprint``).
+    fingerprint: tuple = ()
 
 
 # Document frequencies, per generation of the index: {generation: {(language, key): count}}.
@@ -137,23 +139,48 @@ class _State:
     statistics: dict
     agencies: "_AgencyNames"
     groups: list
+    # What the index, the synonyms and the agencies were when this was read.
+    fingerprint: tuple = ()
 
 
 # Agencies' name terms and synonym groups, per fingerprint of those tables.
 _NAMES: dict = {}
+# The fingerprint this process last read (a tuple, ``_fingerprint``), if any.
+_SEEN: list = [None]
+# SQL: the fingerprint's parts as columns: the index's generation, the synonyms' and the
+# agencies' (their number and a hash of what the ranking reads of them).
+FINGERPRINT_COLUMNS = (
+    f"(SELECT value FROM {IndexGeneration._meta.db_table} LIMIT 1) AS state_generation, "  # noqa: S608
+    f"(SELECT count(*)::text || ' ' || coalesce(max(updated_at)::text, '') "
+    f"FROM {SynonymGroup._meta.db_table}) AS state_synonyms, "
+    f"(SELECT count(*)::text || ' ' || coalesce(sum(hashtext(concat_ws(' ', id, slug, "
+    f"name_fa, name_en, is_active))), 0)::text FROM {Agency._meta.db_table}) AS state_names"
+)
+
+
+def _fingerprint() -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {FINGERPRINT_COLUMNS}")  # noqa: S608
+        return cursor.fetchone()
+
+
+def confirmed(analysis: "Analysis", fingerprint: tuple | None) -> bool:
+    """Whether ``analysis`` was made on the state that is current: that of ``fingerprint``
+    (which the ranking's rows carry), or else read now. Either way it is what the next
+    analysis starts from."""
+    _SEEN[0] = fingerprint or _fingerprint()
+    return _SEEN[0] == analysis.fingerprint
 
 
 def _state() -> _State:
-    """Statistics, agencies and synonyms as of now, read anew only when they changed."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT value FROM {IndexGeneration._meta.db_table} LIMIT 1), "  # noqa: S608
-            f"(SELECT count(*)::text || ' ' || coalesce(max(updated_at)::text, '') "
-            f"FROM {SynonymGroup._meta.db_table}), "
-            f"(SELECT count(*)::text || ' ' || coalesce(sum(hashtext(concat_ws(' ', id, slug, "
-            f"name_fa, name_en, is_active))), 0)::text FROM {Agency._meta.db_table})"
-        )
-        generation, synonyms, names = cursor.fetchone()
+    """Statistics, agencies and synonyms as this process last saw them (read now the first
+    time), read anew only when they changed. The ranking's rows carry the state they were
+    read in (``FINGERPRINT_COLUMNS``), so the caller learns, with no query of its own,
+    whether it changed meanwhile (``confirmed``) and then analyses the query again."""
+    if _SEEN[0] is None:
+        _SEEN[0] = _fingerprint()
+    fingerprint = _SEEN[0]
+    generation, synonyms, names = fingerprint
     if generation is None:
         statistics = {}  # never written through the backend: nothing to cache under
     else:
@@ -168,7 +195,7 @@ def _state() -> _State:
             _agencies(),
             [group.phrase_list for group in SynonymGroup.objects.all()],
         )
-    return _State(statistics, *found)
+    return _State(statistics, *found, fingerprint=fingerprint)
 
 
 @lru_cache(maxsize=4096)
@@ -475,6 +502,7 @@ def analyse(query_terms: list[str], codes: list[str], language: str) -> Analysis
         corrected=corrected if typo else [],
         marked=marked,
         agencies=agencies,
+        fingerprint=state.fingerprint,
     )
 
 
@@ -584,7 +612,8 @@ def _scored(analysis: Analysis, language: str, filters, candidates, page, *, ans
                {", ".join(f"CASE WHEN {wide} THEN s.{name} END AS {name}" for name in HIT_FIELDS)},
                {CODE_FIRST}::float8 * p.code + p.quality + CASE WHEN p.position <= {CLOSENESS_AMONG}
                    THEN {TITLE_SIMILARITY} * word_similarity(%s, s.title_terms) ELSE 0 END
-                   AS score
+                   AS score,
+               {FINGERPRINT_COLUMNS}
         FROM pool p JOIN {table} s ON s.id = p.id
         ORDER BY p.position <= {CLOSENESS_AMONG} DESC, score DESC, s.title, p.id LIMIT %s
     """  # noqa: S608 - identifiers and numbers are ours, values are parameters
@@ -600,6 +629,8 @@ class Ranked:
     rows: list[dict] = field(default_factory=list)
     count: int = 0
     facets: dict = field(default_factory=dict)
+    # The state the rows were read in (None without rows).
+    fingerprint: tuple | None = None
 
 
 def _run(analysis: Analysis, sql: str, params: list, pool: int, page: tuple) -> Ranked:
@@ -613,6 +644,9 @@ def _run(analysis: Analysis, sql: str, params: list, pool: int, page: tuple) -> 
     agencies = analysis.agencies
     slugs = agencies.slugs
     ranked = Ranked(count=fetched[0][names.index("found")] if fetched else 0)
+    if fetched:
+        start = names.index("state_generation")
+        ranked.fingerprint = tuple(fetched[0][start : start + 3])
     for facet in FACETS:
         counts = Counter(map(itemgetter(names.index(facet)), fetched)).most_common()
         if facet == "agency":
