@@ -334,30 +334,43 @@ def _probed_places(phrase: tuple, language: str) -> tuple[str, list]:
     ), params
 
 
-# How much a phrase counts by the best place that has all its words (any place: BODY).
-_PLACE_FACTOR = (
-    f"CASE WHEN p.places & {IndexedWord.TITLE} > 0 THEN {TITLE}::float8 "
-    f"WHEN p.places & {IndexedWord.KEYWORDS} > 0 THEN {KEYWORDS}::float8 "
-    f"WHEN p.places & {IndexedWord.SUMMARY} > 0 THEN {SUMMARY}::float8 "
-    f"ELSE {BODY}::float8 END"
-)
+# Where a service has a concept, as a number whose largest over its matches is the best
+# place: a word's place bits doubled (title 16–30, keywords 8–14, summary 4–6, body 2; a
+# phrase whose words are in no one place together 0, as the body), its agency's name 7
+# (after the keywords, before the summary), its registry code 32 (as a title). Only the
+# best is turned into a factor (``_factor``), once per service.
+_PLACE = "p.places * 2"
+_AGENCY_PLACE, _CODE_PLACE = 7, 2 * 2 * IndexedWord.TITLE
+
+
+def _factor(place: str) -> str:
+    """SQL: how much a concept counts by the best place (``_PLACE``) it is in; 0 if none."""
+    return (
+        f"CASE WHEN {place} >= {2 * IndexedWord.TITLE} THEN {TITLE}::float8 "
+        f"WHEN {place} >= {2 * IndexedWord.KEYWORDS} THEN {KEYWORDS}::float8 "
+        f"WHEN {place} = {_AGENCY_PLACE} THEN {AGENCY}::float8 "
+        f"WHEN {place} >= {2 * IndexedWord.SUMMARY} THEN {SUMMARY}::float8 "
+        f"WHEN {place} IS NOT NULL THEN {BODY}::float8 ELSE 0 END"
+    )
+
+
 # The other concepts' matches (``_matches``) among the services found.
 _AMONG_FOUND = (
-    " UNION ALL SELECT * FROM ({}) r (service_id, agency_id, concept, factor) "
+    " UNION ALL SELECT * FROM ({}) r (service_id, agency_id, concept, place) "
     "WHERE r.service_id IN (SELECT service_id FROM found)"
 )
 # The services found, each once: those the other concepts are looked up for.
 _CANDIDATES = "candidates AS MATERIALIZED (SELECT DISTINCT service_id, agency_id FROM found),"
-_NO_MATCH = "SELECT NULL::bigint, NULL::bigint, NULL::int, NULL::float8 WHERE FALSE"
+_NO_MATCH = "SELECT NULL::bigint, NULL::bigint, NULL::int, NULL::int WHERE FALSE"
 
 
 def _matches(
     numbered: list[tuple[int, Concept]], language: str, *, words_only=False
 ) -> tuple[str, list]:
-    """SQL: (service_id, agency_id, concept, factor) for every service that has one of the
+    """SQL: (service_id, agency_id, concept, place) for every service that has one of the
     concepts (``numbered``: its number and itself), a row per way it has it: a phrase in
-    its words (the factor of the best place), its agency's name (``AGENCY``) or its
-    registry code (``TITLE``); by its words only if ``words_only``. A service may have
+    its words, its agency's name or its registry code (``_PLACE``); by its words only if
+    ``words_only``. A service may have
     several rows for one concept and one way: the best counts."""
     branches, params = [], []
     table = IndexedService._meta.db_table
@@ -365,20 +378,20 @@ def _matches(
         for phrase in _phrases(concept):
             sql, ps = _phrase_places(phrase, language)
             branches.append(
-                f"SELECT p.service_id, p.agency_id, {number}, {_PLACE_FACTOR} FROM ({sql}) p"  # noqa: S608
+                f"SELECT p.service_id, p.agency_id, {number}, {_PLACE} FROM ({sql}) p"  # noqa: S608
             )
             params += ps
         if words_only:
             continue
         if concept.agencies:
             branches.append(
-                f"SELECT s.id, s.agency_id, {number}, {AGENCY}::float8 FROM {table} s "  # noqa: S608
+                f"SELECT s.id, s.agency_id, {number}, {_AGENCY_PLACE} FROM {table} s "  # noqa: S608
                 "WHERE s.language = %s AND s.agency_id = ANY(%s)"
             )
             params += [language, list(concept.agencies)]
         if concept.services:
             branches.append(
-                f"SELECT s.id, s.agency_id, {number}, {TITLE}::float8 FROM {table} s "  # noqa: S608
+                f"SELECT s.id, s.agency_id, {number}, {_CODE_PLACE} FROM {table} s "  # noqa: S608
                 "WHERE s.id = ANY(%s)"
             )
             params.append(list(concept.services))
@@ -386,14 +399,14 @@ def _matches(
 
 
 def _probes(numbered: list[tuple[int, Concept]], language: str) -> tuple[str, list]:
-    """SQL: (service_id, agency_id, concept, factor) for each candidate with a phrase of
+    """SQL: (service_id, agency_id, concept, place) for each candidate with a phrase of
     one of the concepts (``numbered``) in its words, looked up per candidate."""
     branches, params = [], []
     for number, concept in numbered:
         for phrase in _phrases(concept):
             sql, ps = _probed_places(phrase, language)
             branches.append(
-                f"SELECT p.service_id, p.agency_id, {number}, {_PLACE_FACTOR} FROM ({sql}) p"  # noqa: S608
+                f"SELECT p.service_id, p.agency_id, {number}, {_PLACE} FROM ({sql}) p"  # noqa: S608
             )
             params += ps
     return (" UNION ALL ".join(branches) or _NO_MATCH), params
@@ -409,7 +422,7 @@ def _count(concepts: list[Concept], language: str, statistics: dict) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT m.concept, count(DISTINCT m.service_id) "  # noqa: S608
-                f"FROM ({sql}) m (service_id, agency_id, concept, factor) GROUP BY m.concept",
+                f"FROM ({sql}) m (service_id, agency_id, concept, place) GROUP BY m.concept",
                 params,
             )
             counts = dict(cursor.fetchall())
@@ -545,7 +558,7 @@ def _scored(analysis: Analysis, language: str, filters, candidates, page, *, ans
     agencies = analysis.agencies
     factors = []
     for number, concept in enumerate(concepts):
-        parts = [f"coalesce(f{number}, 0)"]
+        parts = [_factor(f"f{number}")]
         if (number, concept) in others:
             if concept.agencies:
                 parts.append(f"CASE WHEN agency = ANY(%s) THEN {AGENCY}::float8 ELSE 0 END")
@@ -578,21 +591,21 @@ def _scored(analysis: Analysis, language: str, filters, candidates, page, *, ans
         params += [getattr(filters, name) for name in narrowing]
     params.append(" ".join(c.term for c in concepts if c.term))
     best_of = ", ".join(
-        f"max(factor) FILTER (WHERE concept = {n}) AS f{n}" for n in range(len(concepts))
+        f"max(place) FILTER (WHERE concept = {n}) AS f{n}" for n in range(len(concepts))
     )
     code = f"max(CASE WHEN concept IN ({', '.join(map(str, codes))}) THEN 1 ELSE 0 END)"
     # What a result shows is read for the rows that may be on the page only: the first
     # CLOSENESS_AMONG by the rest come first, whatever their closeness.
     wide = f"p.position <= {CLOSENESS_AMONG}" if sum(page) <= CLOSENESS_AMONG else "TRUE"
     sql = f"""
-        WITH found (service_id, agency_id, concept, factor) AS MATERIALIZED ({found}),
+        WITH found (service_id, agency_id, concept, place) AS MATERIALIZED ({found}),
         {_CANDIDATES if probed else ""}
         per_service AS (
             SELECT service_id AS id, max(agency_id) AS agency, {code if codes else "0"} AS code,
                    {best_of}
             FROM (SELECT * FROM found{_AMONG_FOUND.format(rest) if ps else ""}{
         f" UNION ALL {probes}" if probed else ""
-    }) matches (service_id, agency_id, concept, factor)
+    }) matches (service_id, agency_id, concept, place)
             GROUP BY service_id
         ), factored AS MATERIALIZED (
             SELECT id, agency, code, {", ".join(factors)} FROM per_service
