@@ -356,7 +356,7 @@ def _factor(place: str) -> str:
 
 # The other concepts' matches (``_matches``) among the services found.
 _AMONG_FOUND = (
-    " UNION ALL SELECT * FROM ({}) r (service_id, agency_id, concept, place) "
+    "SELECT * FROM ({}) r (service_id, agency_id, concept, place) "
     "WHERE r.service_id IN (SELECT service_id FROM found)"
 )
 # The services found, each once: those the other concepts are looked up for.
@@ -370,8 +370,8 @@ def _matches(
     """SQL: (service_id, agency_id, concept, place) for every service that has one of the
     concepts (``numbered``: its number and itself), a row per way it has it: a phrase in
     its words, its agency's name or its registry code (``_PLACE``); by its words only if
-    ``words_only``. A service may have
-    several rows for one concept and one way: the best counts."""
+    ``words_only``. A service may have several rows for one concept and one way: the
+    best counts."""
     branches, params = [], []
     table = IndexedService._meta.db_table
     for number, concept in numbered:
@@ -554,6 +554,9 @@ def _scored(analysis: Analysis, language: str, filters, candidates, page, *, ans
     params += ps
     probes, probe_params = _probes(probed, language)
     params += probe_params
+    matches = ["SELECT * FROM found"]
+    matches += [_AMONG_FOUND.format(rest)] if ps else []
+    matches += [probes] if probed else []
     table = IndexedService._meta.db_table
     agencies = analysis.agencies
     factors = []
@@ -603,9 +606,7 @@ def _scored(analysis: Analysis, language: str, filters, candidates, page, *, ans
         per_service AS (
             SELECT service_id AS id, max(agency_id) AS agency, {code if codes else "0"} AS code,
                    {best_of}
-            FROM (SELECT * FROM found{_AMONG_FOUND.format(rest) if ps else ""}{
-        f" UNION ALL {probes}" if probed else ""
-    }) matches (service_id, agency_id, concept, place)
+            FROM ({" UNION ALL ".join(matches)}) matches (service_id, agency_id, concept, place)
             GROUP BY service_id
         ), factored AS MATERIALIZED (
             SELECT id, agency, code, {", ".join(factors)} FROM per_service
