@@ -365,18 +365,19 @@ _NO_MATCH = "SELECT NULL::bigint, NULL::bigint, NULL::int, NULL::int WHERE FALSE
 
 
 def _matches(
-    numbered: list[tuple[int, Concept]], language: str, *, words_only=False
+    numbered: list[tuple[int, Concept]], language: str, *, words_only=False, per_candidate=False
 ) -> tuple[str, list]:
     """SQL: (service_id, agency_id, concept, place) for every service that has one of the
     concepts (``numbered``: its number and itself), a row per way it has it: a phrase in
     its words, its agency's name or its registry code (``_PLACE``); by its words only if
-    ``words_only``. A service may have several rows for one concept and one way: the
-    best counts."""
+    ``words_only``; by looking its words up for each candidate (the CTE ``candidates``)
+    if ``per_candidate``. A service may have several rows for one concept and one way:
+    the best counts."""
     branches, params = [], []
     table = IndexedService._meta.db_table
     for number, concept in numbered:
         for phrase in _phrases(concept):
-            sql, ps = _phrase_places(phrase, language)
+            sql, ps = (_probed_places if per_candidate else _phrase_places)(phrase, language)
             branches.append(
                 f"SELECT p.service_id, p.agency_id, {number}, {_PLACE} FROM ({sql}) p"  # noqa: S608
             )
@@ -395,20 +396,6 @@ def _matches(
                 "WHERE s.id = ANY(%s)"
             )
             params.append(list(concept.services))
-    return (" UNION ALL ".join(branches) or _NO_MATCH), params
-
-
-def _probes(numbered: list[tuple[int, Concept]], language: str) -> tuple[str, list]:
-    """SQL: (service_id, agency_id, concept, place) for each candidate with a phrase of
-    one of the concepts (``numbered``) in its words, looked up per candidate."""
-    branches, params = [], []
-    for number, concept in numbered:
-        for phrase in _phrases(concept):
-            sql, ps = _probed_places(phrase, language)
-            branches.append(
-                f"SELECT p.service_id, p.agency_id, {number}, {_PLACE} FROM ({sql}) p"  # noqa: S608
-            )
-            params += ps
     return (" UNION ALL ".join(branches) or _NO_MATCH), params
 
 
@@ -552,7 +539,7 @@ def _scored(analysis: Analysis, language: str, filters, candidates, page, *, ans
         [other for other in others if other not in probed], language, words_only=True
     )
     params += ps
-    probes, probe_params = _probes(probed, language)
+    probes, probe_params = _matches(probed, language, words_only=True, per_candidate=True)
     params += probe_params
     matches = ["SELECT * FROM found"]
     matches += [_AMONG_FOUND.format(rest)] if ps else []
