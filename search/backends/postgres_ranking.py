@@ -147,20 +147,34 @@ class _State:
 _NAMES: dict = {}
 # The fingerprint this process last read (a tuple, ``_fingerprint``), if any.
 _SEEN: list = [None]
-# SQL: the fingerprint's parts as columns: the index's generation, the synonyms' and the
-# agencies' (their number and a hash of what the ranking reads of them).
-FINGERPRINT_COLUMNS = (
-    f"(SELECT value FROM {IndexGeneration._meta.db_table} LIMIT 1) AS state_generation, "  # noqa: S608
-    f"(SELECT count(*)::text || ' ' || coalesce(max(updated_at)::text, '') "
-    f"FROM {SynonymGroup._meta.db_table}) AS state_synonyms, "
-    f"(SELECT count(*)::text || ' ' || coalesce(sum(hashtext(concat_ws(' ', id, slug, "
-    f"name_fa, name_en, is_active))), 0)::text FROM {Agency._meta.db_table}) AS state_names"
+# SQL: the fingerprint's parts: the index's generation, the synonyms' and the agencies'
+# (their number and a hash of what the ranking reads of them; the synonyms' is never NULL).
+_FINGERPRINT = (
+    ("state_generation", f"(SELECT value FROM {IndexGeneration._meta.db_table} LIMIT 1)"),  # noqa: S608
+    (
+        "state_synonyms",
+        "(SELECT count(*)::text || ' ' || coalesce(max(updated_at)::text, '') "  # noqa: S608
+        f"FROM {SynonymGroup._meta.db_table})",
+    ),
+    (
+        "state_names",
+        "(SELECT count(*)::text || ' ' || coalesce(sum(hashtext(concat_ws(' ', id, slug, "  # noqa: S608
+        f"name_fa, name_en, is_active))), 0)::text FROM {Agency._meta.db_table})",
+    ),
 )
+
+
+def _fingerprint_columns(where: str = "") -> str:
+    """SQL: the fingerprint's parts as columns (on the rows ``where`` holds, if given)."""
+    return ", ".join(
+        f"CASE WHEN {where} THEN {sql} END AS {name}" if where else f"{sql} AS {name}"
+        for name, sql in _FINGERPRINT
+    )
 
 
 def _fingerprint() -> tuple:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {FINGERPRINT_COLUMNS}")  # noqa: S608
+        cursor.execute(f"SELECT {_fingerprint_columns()}")  # noqa: S608
         return cursor.fetchone()
 
 
@@ -175,7 +189,7 @@ def confirmed(analysis: "Analysis", fingerprint: tuple | None) -> bool:
 def _state() -> _State:
     """Statistics, agencies and synonyms as this process last saw them (read now the first
     time), read anew only when they changed. The ranking's rows carry the state they were
-    read in (``FINGERPRINT_COLUMNS``), so the caller learns, with no query of its own,
+    read in (``_FINGERPRINT``), so the caller learns, with no query of its own,
     whether it changed meanwhile (``confirmed``) and then analyses the query again."""
     if _SEEN[0] is None:
         _SEEN[0] = _fingerprint()
@@ -614,7 +628,7 @@ def _scored(analysis: Analysis, language: str, filters, candidates, page, *, ans
                {CODE_FIRST}::float8 * p.code + p.quality + CASE WHEN p.position <= {CLOSENESS_AMONG}
                    THEN {TITLE_SIMILARITY} * word_similarity(%s, s.title_terms) ELSE 0 END
                    AS score,
-               {FINGERPRINT_COLUMNS}
+               {_fingerprint_columns("p.position = 1")}
         FROM pool p JOIN {table} s ON s.id = p.id
         ORDER BY p.position <= {CLOSENESS_AMONG} DESC, score DESC, s.title, p.id LIMIT %s
     """  # noqa: S608 - identifiers and numbers are ours, values are parameters
@@ -646,8 +660,11 @@ def _run(analysis: Analysis, sql: str, params: list, pool: int, page: tuple) -> 
     slugs = agencies.slugs
     ranked = Ranked(count=fetched[0][names.index("found")] if fetched else 0)
     if fetched:
+        # On the best answer's row only, wherever the title's closeness put it.
         start = names.index("state_generation")
-        ranked.fingerprint = tuple(fetched[0][start : start + 3])
+        ranked.fingerprint = next(
+            tuple(row[start : start + 3]) for row in fetched if row[start + 1] is not None
+        )
     for facet in FACETS:
         counts = Counter(map(itemgetter(names.index(facet)), fetched)).most_common()
         if facet == "agency":
