@@ -152,13 +152,14 @@ class PostgresBackend(SearchBackend):
         query_terms = informative_terms(terms(words), beside_code=bool(codes))
         if not query_terms and not codes:
             return results
-        analysis = ranking.analyse(query_terms, codes, language)
-        ranked = ranking.rank(analysis, language, filters, POOL, (offset, limit))
-        if not ranking.confirmed(analysis, ranked.fingerprint):
-            # The index, the synonyms or the agencies changed since this process last
-            # looked: once more on what is current.
+        # If the index, the synonyms or the agencies changed since this process last
+        # looked, once more on what is current (a second change meanwhile waits for the
+        # next search).
+        for _attempt in range(2):
             analysis = ranking.analyse(query_terms, codes, language)
             ranked = ranking.rank(analysis, language, filters, POOL, (offset, limit))
+            if ranking.confirmed(analysis, ranked.fingerprint):
+                break
         if analysis.corrected:
             results.suggestion = " ".join(analysis.corrected)
         if not ranked.count:

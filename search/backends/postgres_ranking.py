@@ -600,7 +600,12 @@ def _scored(analysis: Analysis, language: str, filters, candidates, page, *, ans
     code = f"max(CASE WHEN concept IN ({', '.join(map(str, codes))}) THEN 1 ELSE 0 END)"
     # What a result shows is read for the rows that may be on the page only: the first
     # CLOSENESS_AMONG by the rest come first, whatever their closeness.
-    wide = f"p.position <= {CLOSENESS_AMONG}" if sum(page) <= CLOSENESS_AMONG else "TRUE"
+    if not page[1]:
+        wide = "FALSE"  # counts only (facets)
+    elif sum(page) <= CLOSENESS_AMONG:
+        wide = f"p.position <= {CLOSENESS_AMONG}"
+    else:
+        wide = "TRUE"
     sql = f"""
         WITH found (service_id, agency_id, concept, place) AS MATERIALIZED ({found}),
         {_CANDIDATES if probed else ""}
@@ -663,7 +668,8 @@ def _run(analysis: Analysis, sql: str, params: list, pool: int, page: tuple) -> 
         # On the best answer's row only, wherever the title's closeness put it.
         start = names.index("state_generation")
         ranked.fingerprint = next(
-            tuple(row[start : start + 3]) for row in fetched if row[start + 1] is not None
+            (tuple(row[start : start + 3]) for row in fetched if row[start + 1] is not None),
+            None,
         )
     for facet in FACETS:
         counts = Counter(map(itemgetter(names.index(facet)), fetched)).most_common()
