@@ -666,9 +666,9 @@ def _run(analysis: Analysis, sql: str, params: list, pool: int, page: tuple) -> 
     ranked = Ranked(count=fetched[0][names.index("found")] if fetched else 0)
     if fetched:
         # On the best answer's row only, wherever the title's closeness put it.
-        start = names.index("state_generation")
+        state = names.index("state_generation")
         ranked.fingerprint = next(
-            (tuple(row[start : start + 3]) for row in fetched if row[start + 1] is not None),
+            (tuple(row[state : state + 3]) for row in fetched if row[state + 1] is not None),
             None,
         )
     for facet in FACETS:
