@@ -143,22 +143,41 @@ class QueryLog(models.Model):
     result_count = models.PositiveIntegerField()
     clicked_position = models.PositiveSmallIntegerField(null=True, blank=True)
     # The service opened first (agency and service slugs): the portal's "most used services".
-    clicked_agency = models.SlugField(max_length=63, blank=True)
-    clicked_service = models.SlugField(max_length=80, blank=True)
+    # Most searches open nothing: only the clicked rows are indexed (``clicked``), so that a
+    # search's row is written to two indexes, not six.
+    clicked_agency = models.SlugField(max_length=63, blank=True, db_index=False)
+    clicked_service = models.SlugField(max_length=80, blank=True, db_index=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                include=["clicked_agency", "clicked_service"],
+                condition=~models.Q(clicked_service=""),
+                name="querylog_clicked",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.query
 
 
 class IndexGeneration(models.Model):
-    """One row whose value changes with every write to the index (in the same transaction).
+    """One row: the state of what the ranking caches, as three numbers that change with it.
 
-    Statistics read from the index (how many services have a word) are cached
-    per process under it, so a search sees them anew once a change is committed.
+    ``value`` changes with every write to the index (in the same transaction): statistics
+    read from the index (how many services have a word) are cached per process under it,
+    so a search sees them anew once a change is committed. ``synonyms`` and ``agencies``
+    change likewise with every change to the synonym groups and to what the ranking reads
+    of the agencies (slug, names, active or not): triggers on those tables set them in the
+    statement that makes the change, however it is made (the admin, a command, SQL by
+    hand; migration ``0011``). The row is the one with id 1.
     """
 
     value = models.BigIntegerField(default=0)
+    synonyms = models.BigIntegerField(default=0)
+    agencies = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return str(self.value)
