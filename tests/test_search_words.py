@@ -291,3 +291,53 @@ def test_a_change_made_elsewhere_is_seen_by_the_next_search_without_a_query_of_i
     assert {hit.agency for hit in deactivated.hits} == {"words"}
     assert only_theirs.total == 0
     assert [hit.service for hit in reactivated.hits] == ["ship"]
+
+
+def _ranking_alone(backend, query) -> bool:
+    with CaptureQueriesContext(connection) as queries:
+        backend.search(query)
+    return [q["sql"].lstrip()[:9] for q in queries] == ["WITH foun"]
+
+
+@pytest.mark.django_db
+def test_synonyms_and_agency_names_changed_elsewhere_are_seen_by_the_next_search(agency):
+    """Whoever changes a synonym group or an agency's name (an administrator, another
+    worker, SQL by hand), the next search reads them anew; a change to anything else of
+    an agency costs searches nothing."""
+    backend = get_backend()
+    index_catalogue(backend, agency, [service("boat", "صدور مجوز قایقرانی", "Boat", "قایق")])
+    assert backend.search("شناور").total == 0
+    assert backend.search("دریانوردی").total == 0
+
+    with connection.cursor() as cursor:  # unknown to this process
+        cursor.execute(
+            f"INSERT INTO {SynonymGroup._meta.db_table} (phrases, updated_at) "  # noqa: S608
+            "VALUES (%s, now())",
+            ["قایق\nشناور"],
+        )
+    assert [hit.service for hit in backend.search("شناور").hits] == ["boat"]
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE tenants_agency SET name_fa = 'اداره دریانوردی' WHERE slug = 'words'")
+    assert [hit.service for hit in backend.search("دریانوردی").hits] == ["boat"]
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE tenants_agency SET province = 'tehran' WHERE slug = 'words'")
+    assert _ranking_alone(backend, "دریانوردی")
+
+
+@pytest.mark.django_db
+def test_an_agency_change_rolled_back_is_never_taken_for_a_later_one(agency):
+    """A search made inside a transaction that renamed an agency and was rolled back left
+    what it read in the process; a later, different change must not find it current."""
+    from django.db import transaction
+
+    backend = get_backend()
+    index_catalogue(backend, agency, [service("boat", "صدور مجوز قایقرانی", "Boat", "قایق")])
+    backend.search("قایق")
+    with transaction.atomic():
+        Agency.objects.filter(slug="words").update(name_fa="اداره کشتیرانی")
+        assert backend.search("کشتیرانی").total == 1
+        transaction.set_rollback(True)
+    Agency.objects.filter(slug="words").update(name_fa="اداره بندر")
+
+    assert backend.search("کشتیرانی").total == 0
+    assert [hit.service for hit in backend.search("بندر").hits] == ["boat"]
