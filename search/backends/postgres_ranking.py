@@ -273,17 +273,25 @@ def _phrases(concept: Concept) -> list[tuple]:
     return [(concept.term,), *concept.alternatives] if concept.term else list(concept.alternatives)
 
 
-def _like_prefix(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+def _after_prefix(term: str) -> str:
+    """The first text after every text that starts with ``term``, in the byte order the
+    words' index keeps (``text_pattern_ops``; UTF-8 keeps the characters' order)."""
+    for end in range(len(term) - 1, -1, -1):
+        code = ord(term[end]) + 1
+        code = 0xE000 if 0xD800 <= code <= 0xDFFF else code  # no text has a surrogate
+        if code <= 0x10FFFF:
+            return term[:end] + chr(code)
+    return term + chr(0x10FFFF)  # a term of U+10FFFF only: as near as text goes
 
 
 def _word_is(alias: str, term: str) -> tuple[str, list]:
     """SQL: the indexed word ``alias`` is ``term`` (or, from ``PREFIX_FROM`` letters, starts
-    with it)."""
+    with it), as a range of the words' index whose ends are parameters: the statement's
+    text is then the same whatever the term, and its plan too (prepared statements)."""
     term = term[: IndexedWord.MAX_LENGTH]
-    if len(term) >= PREFIX_FROM:
-        return f"{alias}.word LIKE %s", [_like_prefix(term)]
-    return f"{alias}.word = %s", [term]
+    # The term itself: no text sorts between it and it followed by U+0001 (none has U+0000).
+    high = _after_prefix(term) if len(term) >= PREFIX_FROM else term + "\x01"
+    return f"{alias}.word ~>=~ %s AND {alias}.word ~<~ %s", [term, high]
 
 
 def _phrase_places(phrase: tuple, language: str) -> tuple[str, list]:
@@ -577,11 +585,13 @@ def _scored(analysis: Analysis, language: str, filters, candidates, page, *, ans
         factors.append(f"greatest({', '.join(parts)}) AS f{number}")
     codes = [n for n, c in enumerate(concepts) if c.services]
     total = analysis.total_weight or 1.0
-    # Weights as float8 literals: a bare decimal is numeric, far slower to add up per row.
-    quality = " + ".join(f"{c.weight!r}::float8 * f{n}" for n, c in enumerate(concepts))
+    # Weights as float8 parameters (a bare decimal is numeric, far slower to add up per row).
+    quality = " + ".join(f"%s::float8 * f{n}" for n in range(len(concepts)))
     covered = " + ".join(
-        f"CASE WHEN f{n} > 0 THEN {c.weight!r}::float8 ELSE 0 END" for n, c in enumerate(concepts)
+        f"CASE WHEN f{n} > 0 THEN %s::float8 ELSE 0 END" for n in range(len(concepts))
     )
+    weights = [concept.weight for concept in concepts]
+    params += [*weights, total, *weights, total]
     where = [f"sc.covered >= {COVERAGE - 1e-9!r}"] if answers else ["TRUE"]
     join = ""
     if agencies.inactive:
@@ -621,8 +631,8 @@ def _scored(analysis: Analysis, language: str, filters, candidates, page, *, ans
         ), factored AS MATERIALIZED (
             SELECT id, agency, code, {", ".join(factors)} FROM per_service
         ), scored AS (
-            SELECT id, agency, code, ({quality}) / {total!r}::float8 AS quality,
-                   ({covered}) / {total!r}::float8 AS covered
+            SELECT id, agency, code, ({quality}) / %s::float8 AS quality,
+                   ({covered}) / %s::float8 AS covered
             FROM factored
         ), best AS (
             SELECT sc.*, count(*) OVER () AS found FROM scored sc {join}
@@ -662,7 +672,7 @@ def _run(analysis: Analysis, sql: str, params: list, pool: int, page: tuple) -> 
     facets."""
     params = [*params[:-1], pool, params[-1], pool]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        connection.execute_prepared(cursor, sql, params)
         names = [column.name for column in cursor.description]
         fetched = cursor.fetchall()
     agencies = analysis.agencies

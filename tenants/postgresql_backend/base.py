@@ -16,12 +16,28 @@ the socket, so an idle connection whose socket has nothing to read and which lib
 holds good is usable: only then is the ``SELECT 1`` skipped. Anything to read (a
 notice, a notification, the end of the session) or a connection not idle is checked
 by Django's ``SELECT 1`` as before.
+
+**Prepared statements.** ``execute_prepared`` runs a statement prepared on the
+connection the first time it is run there, with a generic plan: PostgreSQL then
+neither parses nor plans it again. For a statement whose text is the same for many
+values (the search ranking: its values are parameters, its shape depends only on
+the query's structure), that is most of what PostgreSQL spends on it besides
+running it. Each connection keeps its most recently used ``PREPARED_AT_MOST``
+statements. (A pooler in transaction mode, which hands the session to another
+client between transactions, would need ``max_prepared_statements``.)
 """
 
+import hashlib
+import re
 import select
+from collections import OrderedDict
 
 from django_tenants.postgresql_backend import base
 from psycopg import pq
+
+# Statements kept prepared per connection (each holds its plan in the server's memory).
+PREPARED_AT_MOST = 64
+_PLACEHOLDER = re.compile(r"%s")  # ``%%`` stays: the text is bound again
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -40,3 +56,37 @@ class DatabaseWrapper(base.DatabaseWrapper):
         waiting = select.poll()
         waiting.register(raw.fileno(), select.POLLIN | select.POLLPRI)
         return super().is_usable() if waiting.poll(0) else True
+
+    def execute_prepared(self, cursor, sql: str, params: list) -> None:
+        """Execute ``sql`` (``%s`` placeholders, ``params`` in their order) with ``cursor``
+        as a statement prepared on this connection: prepared the first time it is run
+        there, in the same round trip."""
+        prepared = self._prepared()
+        name = "p" + hashlib.blake2b(sql.encode(), digest_size=12).hexdigest()
+        execute = f"EXECUTE {name}({', '.join(['%s'] * len(params))})"
+        if name in prepared:
+            prepared.move_to_end(name)
+            cursor.execute(execute, params)
+            return
+        statements = []
+        if not prepared:
+            # Planned once for all values: the plan is the same whatever they are.
+            statements.append("SELECT set_config('plan_cache_mode', 'force_generic_plan', false)")
+        if len(prepared) >= PREPARED_AT_MOST:
+            statements.append(f"DEALLOCATE {prepared.popitem(last=False)[0]}")
+        numbers = iter(range(1, len(params) + 1))
+        statements.append(
+            f"PREPARE {name} AS " + _PLACEHOLDER.sub(lambda m: f"${next(numbers)}", sql)
+        )
+        cursor.execute("; ".join([*statements, execute]), params)
+        for _statement in statements:
+            cursor.nextset()  # to the rows of EXECUTE
+        prepared[name] = True
+
+    def _prepared(self) -> OrderedDict:
+        """The names of the statements prepared on the current connection, least recently
+        used first (a new connection has none)."""
+        kept = getattr(self, "_prepared_statements", None)
+        if kept is None or kept[0] is not self.connection:
+            kept = self._prepared_statements = (self.connection, OrderedDict())
+        return kept[1]

@@ -1,0 +1,127 @@
+"""Our database backend (``tenants.postgresql_backend``): a persistent connection is
+checked before each request's first query without a round trip of its own, and one the
+server ended is still replaced; statements run prepared are prepared once per connection,
+planned once for all values, and at most ``PREPARED_AT_MOST`` are kept."""
+
+import time
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tenants.postgresql_backend import base
+
+
+def _last_statement(pid: int) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid])
+        return cursor.fetchone()[0]
+
+
+@pytest.fixture
+def other_connection():
+    """A second connection to the test database, as a worker process holds one."""
+    other = connection.copy()
+    other.connect()
+    yield other
+    other.close()
+
+
+@pytest.mark.django_db
+def test_a_healthy_connection_is_trusted_without_asking_the_server(other_connection):
+    with other_connection.cursor() as cursor:
+        cursor.execute("SELECT 'the last real query'")
+    pid = other_connection.connection.info.backend_pid
+
+    assert other_connection.is_usable()
+    # The server saw no ``SELECT 1``: its last statement is still the request's own.
+    assert _last_statement(pid) == "SELECT 'the last real query'"
+
+
+@pytest.mark.django_db
+def test_a_connection_the_server_ended_is_replaced_before_the_next_request(other_connection):
+    pid = other_connection.connection.info.backend_pid
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    deadline = time.monotonic() + 10
+    while other_connection.is_usable() and time.monotonic() < deadline:
+        time.sleep(0.01)  # the server's farewell is on its way
+    assert not other_connection.is_usable()
+
+    # What Django does before a request's first query (CONN_HEALTH_CHECKS).
+    other_connection.health_check_enabled, other_connection.health_check_done = True, False
+    other_connection.close_if_health_check_failed()
+    with other_connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        new_pid = cursor.fetchone()[0]
+    assert new_pid != pid
+
+
+@pytest.mark.django_db
+def test_a_connection_inside_a_transaction_is_still_asked(other_connection):
+    """Not idle (a transaction left open): Django's own check decides, as before."""
+    other_connection.set_autocommit(False)
+    with other_connection.cursor() as cursor:
+        cursor.execute("SELECT 'inside a transaction'")
+    pid = other_connection.connection.info.backend_pid
+
+    assert other_connection.is_usable()
+    assert _last_statement(pid) == "SELECT 1"
+    other_connection.rollback()
+    other_connection.set_autocommit(True)
+
+
+_ECHO = "SELECT %s::text AS text, %s::bigint[] AS numbers, %s::float8 * 2 AS twice, '100%%' AS kept"
+
+
+def _echo(wrapper, *params) -> list[tuple]:
+    with wrapper.cursor() as cursor:
+        wrapper.execute_prepared(cursor, _ECHO, list(params))
+        return cursor.fetchall()
+
+
+def _prepared_on(wrapper) -> list[tuple]:
+    """(generic plans, custom plans) of each statement prepared in ``wrapper``'s session."""
+    with wrapper.cursor() as cursor:
+        cursor.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements")
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db
+def test_a_statement_run_prepared_is_prepared_once_and_planned_once_for_all_values(
+    other_connection,
+):
+    first = _echo(other_connection, "a'b\\c «ب»", [1, 2], 1.5)
+    with CaptureQueriesContext(other_connection) as again:
+        second = _echo(other_connection, "", [], 0.25)
+
+    assert first == [("a'b\\c «ب»", [1, 2], 3.0, "100%")]
+    assert second == [("", [], 0.5, "100%")]
+    assert [q["sql"].split(None, 1)[0] for q in again] == ["EXECUTE"]
+    assert _prepared_on(other_connection) == [(2, 0)]  # one generic plan, run twice
+
+
+@pytest.mark.django_db
+def test_a_new_connection_prepares_its_statements_again(other_connection):
+    assert _echo(other_connection, "before", [], 1.0)[0][0] == "before"
+    other_connection.close()  # as when the server ended the session, or it grew too old
+    other_connection.connect()
+
+    assert _echo(other_connection, "after", [3], 1.0) == [("after", [3], 2.0, "100%")]
+    assert _prepared_on(other_connection) == [(1, 0)]
+
+
+@pytest.mark.django_db
+def test_no_more_statements_are_kept_prepared_than_the_limit(other_connection, monkeypatch):
+    monkeypatch.setattr(base, "PREPARED_AT_MOST", 3)
+    for number in range(5):
+        with other_connection.cursor() as cursor:
+            other_connection.execute_prepared(cursor, f"SELECT %s::int + {number}", [10])
+            assert cursor.fetchall() == [(10 + number,)]
+    kept = len(_prepared_on(other_connection))
+    with other_connection.cursor() as cursor:
+        other_connection.execute_prepared(cursor, "SELECT %s::int + 0", [1])  # dropped, again
+        assert cursor.fetchall() == [(1,)]
+
+    assert kept == 3
+    assert len(_prepared_on(other_connection)) == 3
