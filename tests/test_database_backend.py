@@ -125,3 +125,17 @@ def test_no_more_statements_are_kept_prepared_than_the_limit(other_connection, m
 
     assert kept == 3
     assert len(_prepared_on(other_connection)) == 3
+
+
+@pytest.mark.django_db
+def test_a_statement_that_failed_once_runs_again(other_connection):
+    """Values the statement refuses fail that search only: the statement stays prepared,
+    and the next values run it."""
+    from django.db import DataError
+
+    with pytest.raises(DataError), other_connection.cursor() as cursor:
+        other_connection.execute_prepared(cursor, "SELECT %s::int + 1", ["not a number"])
+
+    with other_connection.cursor() as cursor:
+        other_connection.execute_prepared(cursor, "SELECT %s::int + 1", ["41"])
+        assert cursor.fetchall() == [(42,)]

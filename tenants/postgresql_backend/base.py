@@ -37,7 +37,7 @@ from psycopg import pq
 
 # Statements kept prepared per connection (each holds its plan in the server's memory).
 PREPARED_AT_MOST = 64
-_PLACEHOLDER = re.compile(r"%s")  # ``%%`` stays: the text is bound again
+_PLACEHOLDER = re.compile(r"%[s%]")
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -59,29 +59,27 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def execute_prepared(self, cursor, sql: str, params: list) -> None:
         """Execute ``sql`` (``%s`` placeholders, ``params`` in their order) with ``cursor``
-        as a statement prepared on this connection: prepared the first time it is run
-        there, in the same round trip."""
+        as a statement prepared on this connection, preparing it the first time it is run
+        there. Each step is a statement of its own, so that what is noted as prepared is
+        what the server has, whichever step fails (a statement stays prepared even when
+        the transaction it was prepared in is rolled back)."""
         prepared = self._prepared()
         name = "p" + hashlib.blake2b(sql.encode(), digest_size=12).hexdigest()
-        execute = f"EXECUTE {name}({', '.join(['%s'] * len(params))})"
         if name in prepared:
             prepared.move_to_end(name)
-            cursor.execute(execute, params)
-            return
-        statements = []
-        if not prepared:
-            # Planned once for all values: the plan is the same whatever they are.
-            statements.append("SELECT set_config('plan_cache_mode', 'force_generic_plan', false)")
-        if len(prepared) >= PREPARED_AT_MOST:
-            statements.append(f"DEALLOCATE {prepared.popitem(last=False)[0]}")
-        numbers = iter(range(1, len(params) + 1))
-        statements.append(
-            f"PREPARE {name} AS " + _PLACEHOLDER.sub(lambda m: f"${next(numbers)}", sql)
-        )
-        cursor.execute("; ".join([*statements, execute]), params)
-        for _statement in statements:
-            cursor.nextset()  # to the rows of EXECUTE
-        prepared[name] = True
+        else:
+            if not prepared:
+                # Planned once for all values: the plan is the same whatever they are.
+                cursor.execute("SELECT set_config('plan_cache_mode', 'force_generic_plan', false)")
+            if len(prepared) >= PREPARED_AT_MOST:
+                oldest = next(iter(prepared))
+                cursor.execute(f"DEALLOCATE {oldest}")
+                del prepared[oldest]
+            numbers = iter(range(1, len(params) + 1))
+            text = _PLACEHOLDER.sub(lambda m: f"${next(numbers)}" if m[0] == "%s" else "%", sql)
+            cursor.execute(f"PREPARE {name} AS {text}")
+            prepared[name] = True
+        cursor.execute(f"EXECUTE {name}({', '.join(['%s'] * len(params))})", params)
 
     def _prepared(self) -> OrderedDict:
         """The names of the statements prepared on the current connection, least recently
