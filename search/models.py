@@ -164,20 +164,22 @@ class QueryLog(models.Model):
 
 
 class IndexGeneration(models.Model):
-    """One row: the state of what the ranking caches, as three numbers that change with it.
+    """Three rows whose values change with what the ranking caches, each in the
+    transaction that changes it: what the ranking's rows carry to say what they were read
+    in (``postgres_ranking._STATE``).
 
-    ``value`` changes with every write to the index (in the same transaction): statistics
-    read from the index (how many services have a word) are cached per process under it,
-    so a search sees them anew once a change is committed. ``synonyms`` and ``agencies``
-    change likewise with every change to the synonym groups and to what the ranking reads
-    of the agencies (slug, names, active or not): triggers on those tables set them in the
-    statement that makes the change, however it is made (the admin, a command, SQL by
-    hand; migration ``0011``). The row is the one with id 1.
+    Row 1 changes with every write to the index: statistics read from the index (how many
+    services have a word) are cached per process under it, so a search sees them anew
+    once a change is committed. Rows 2 and 3 change with every change to the synonym
+    groups and to what the ranking reads of the agencies (slug, names, active or not):
+    triggers on those tables set them in the statement that makes the change, however it
+    is made (the admin, a command, SQL by hand; migration ``0011``). Each is a row of its
+    own, so that writing the index and changing an agency never wait for each other.
     """
 
+    INDEX, SYNONYMS, AGENCIES = 1, 2, 3
+
     value = models.BigIntegerField(default=0)
-    synonyms = models.BigIntegerField(default=0)
-    agencies = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return str(self.value)

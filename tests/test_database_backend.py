@@ -58,6 +58,19 @@ def test_a_connection_the_server_ended_is_replaced_before_the_next_request(other
 
 
 @pytest.mark.django_db
+def test_a_connection_unused_for_a_while_is_still_asked(other_connection, monkeypatch):
+    """A firewall or a load balancer may drop an idle connection without a word: one
+    unused for longer than ``TRUSTED_FOR`` is checked by a query."""
+    with other_connection.cursor() as cursor:
+        cursor.execute("SELECT 'the last real query'")
+    pid = other_connection.connection.info.backend_pid
+    monkeypatch.setattr(base.time, "monotonic", lambda: time.time() + 10 * base.TRUSTED_FOR)
+
+    assert other_connection.is_usable()
+    assert _last_statement(pid) == "SELECT 1"
+
+
+@pytest.mark.django_db
 def test_a_connection_inside_a_transaction_is_still_asked(other_connection):
     """Not idle (a transaction left open): Django's own check decides, as before."""
     other_connection.set_autocommit(False)
@@ -97,7 +110,7 @@ def test_a_statement_run_prepared_is_prepared_once_and_planned_once_for_all_valu
 
     assert first == [("a'b\\c «ب»", [1, 2], 3.0, "100%")]
     assert second == [("", [], 0.5, "100%")]
-    assert [q["sql"].split(None, 1)[0] for q in again] == ["EXECUTE"]
+    assert len(again) == 1 and "; EXECUTE p" in again[0]["sql"]  # no PREPARE
     assert _prepared_on(other_connection) == [(2, 0)]  # one generic plan, run twice
 
 
@@ -139,3 +152,38 @@ def test_a_statement_that_failed_once_runs_again(other_connection):
     with other_connection.cursor() as cursor:
         other_connection.execute_prepared(cursor, "SELECT %s::int + 1", ["41"])
         assert cursor.fetchall() == [(42,)]
+
+
+@pytest.mark.django_db
+def test_a_generic_plan_is_chosen_for_the_statement_only(other_connection):
+    """The caller's transaction keeps its own plan setting."""
+    other_connection.set_autocommit(False)
+    _echo(other_connection, "x", [], 1.0)
+    with other_connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        setting = cursor.fetchone()[0]
+    other_connection.rollback()
+    other_connection.set_autocommit(True)
+
+    assert setting == "auto"
+    assert _prepared_on(other_connection) == [(1, 0)]
+
+
+@pytest.mark.django_db
+def test_a_statement_whose_tables_changed_is_prepared_anew(other_connection):
+    """A migration that changes a column's type leaves a prepared plan that no longer
+    fits ("cached plan must not change result type"): the next run prepares it again."""
+    with other_connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE changing (amount int)")
+        cursor.execute("INSERT INTO changing VALUES (41)")
+    sql = "SELECT amount + %s FROM changing"
+    with other_connection.cursor() as cursor:
+        other_connection.execute_prepared(cursor, sql, [1])
+        before = cursor.fetchall()
+        cursor.execute("ALTER TABLE changing ALTER COLUMN amount TYPE numeric")
+        other_connection.execute_prepared(cursor, sql, [1])
+        after = cursor.fetchall()
+
+    assert before == [(42,)]
+    assert [(int(value),) for (value,) in after] == [(42,)]
+    assert str(after[0][0]) == "42"  # numeric now

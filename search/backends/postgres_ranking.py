@@ -30,7 +30,7 @@ only for the rows that may be on the page.
 Document frequencies, typos' corrections and registry codes' services are cached
 per process under ``IndexGeneration``'s ``value``, which every write to the index
 changes in its own transaction; the agencies' names and the synonyms under its other
-two numbers, which triggers on their tables change (``_STATE``). The ranking's best
+two rows, which triggers on their tables change (``_STATE``). The ranking's best
 row carries the three, so that a search on a state changed meanwhile is made again.
 """
 
@@ -132,9 +132,9 @@ def index_changed() -> None:
     """Called by every write to the index, inside its transaction."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {IndexGeneration._meta.db_table} (id, value, synonyms, agencies) "  # noqa: S608
-            "VALUES (1, %s, 0, 0) ON CONFLICT (id) DO UPDATE SET value = EXCLUDED.value",
-            [secrets.randbits(62)],
+            f"INSERT INTO {IndexGeneration._meta.db_table} (id, value) VALUES (%s, %s) "  # noqa: S608
+            "ON CONFLICT (id) DO UPDATE SET value = EXCLUDED.value",
+            [IndexGeneration.INDEX, secrets.randbits(62)],
         )
 
 
@@ -151,21 +151,18 @@ class _State:
 _NAMES: dict = {}
 # The fingerprint this process last read (a tuple, ``_fingerprint``), if any.
 _SEEN: list = [None]
-# SQL: the fingerprint: the index's generation and the synonyms' and the agencies' (set
-# by triggers on their tables), on the state row (``IndexGeneration``); NULL if none.
-_STATE = (
-    f"(SELECT ARRAY[value, synonyms, agencies] FROM {IndexGeneration._meta.db_table} "  # noqa: S608
-    "WHERE id = 1)"
+# SQL: the fingerprint: the index's generation, and the synonyms' and the agencies' (set
+# by triggers on their tables): the values of ``IndexGeneration``'s rows (NULL if none).
+_STATE = "ARRAY[{}]".format(  # noqa: UP032
+    ", ".join(
+        f"(SELECT value FROM {IndexGeneration._meta.db_table} WHERE id = {row})"  # noqa: S608
+        for row in (IndexGeneration.INDEX, IndexGeneration.SYNONYMS, IndexGeneration.AGENCIES)
+    )
 )
-# No state row yet: nothing was ever indexed, and no agency or synonym ever written.
-_NO_STATE = (None, None, None)
-
-
 def _fingerprint() -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {_STATE}")  # noqa: S608
-        state = cursor.fetchone()[0]
-    return tuple(state) if state else _NO_STATE
+        return tuple(cursor.fetchone()[0])
 
 
 def confirmed(analysis: "Analysis", fingerprint: tuple | None) -> bool:
@@ -281,7 +278,8 @@ def _after_prefix(term: str) -> str:
         code = 0xE000 if 0xD800 <= code <= 0xDFFF else code  # no text has a surrogate
         if code <= 0x10FFFF:
             return term[:end] + chr(code)
-    return term + chr(0x10FFFF)  # a term of U+10FFFF only: as near as text goes
+    # A term of U+10FFFF only: after every word it begins (no word is longer).
+    return term + chr(0x10FFFF) * (IndexedWord.MAX_LENGTH + 1)
 
 
 def _word_is(alias: str, term: str) -> tuple[str, list]:

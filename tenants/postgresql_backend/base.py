@@ -1,4 +1,4 @@
-"""django-tenants' backend, with two round trips fewer per request.
+"""django-tenants' backend, with two round trips fewer per request and prepared statements.
 
 **The search path.** Every request starts by choosing its tenant
 (``TenantMainMiddleware``), and django-tenants then forgets the search path it set
@@ -12,10 +12,12 @@ types' cache included.
 **The health check.** With ``CONN_HEALTH_CHECKS`` Django sends ``SELECT 1`` before
 the first query of every request. A server that ends a session (restarting, an
 idle timeout, ``pg_terminate_backend``) first sends the client an error and closes
-the socket, so an idle connection whose socket has nothing to read and which libpq
-holds good is usable: only then is the ``SELECT 1`` skipped. Anything to read (a
-notice, a notification, the end of the session) or a connection not idle is checked
-by Django's ``SELECT 1`` as before.
+the socket, so a connection found usable less than ``TRUSTED_FOR`` seconds ago,
+idle, with nothing to read on its socket and held good by libpq, is usable: only
+then is the ``SELECT 1`` skipped. Anything to read (a notice, a notification, the
+end of the session), a connection not idle, or one unused for longer (a firewall or
+a load balancer may have dropped it without a word) is checked by Django's
+``SELECT 1`` as before.
 
 **Prepared statements.** ``execute_prepared`` runs a statement prepared on the
 connection the first time it is run there, with a generic plan: PostgreSQL then
@@ -30,14 +32,32 @@ client between transactions, would need ``max_prepared_statements``.)
 import hashlib
 import re
 import select
+import time
 from collections import OrderedDict
 
+from django.db import NotSupportedError
 from django_tenants.postgresql_backend import base
 from psycopg import pq
 
+# Seconds since a connection was last found usable within which its quiet socket says so.
+TRUSTED_FOR = 30
 # Statements kept prepared per connection (each holds its plan in the server's memory).
 PREPARED_AT_MOST = 64
 _PLACEHOLDER = re.compile(r"%[s%]")
+# The plan made once for all values, for this statement only (the caller's transaction
+# keeps its own setting).
+_GENERIC = "SET LOCAL plan_cache_mode = force_generic_plan"
+_AS_BEFORE = "SET LOCAL plan_cache_mode = DEFAULT"
+
+
+class _Prepared:
+    """What is prepared on one connection: names, least recently used first, and those to
+    drop before they are prepared again (their plan no longer fits the tables)."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.names: OrderedDict = OrderedDict()
+        self.stale: set = set()
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -47,44 +67,66 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if kept is not None and self._get_cursor_search_paths() == kept:
             self.search_path_set_schemas = kept
 
+    def connect(self):
+        super().connect()
+        self._usable_at = time.monotonic()  # a connection just made is known good
+
     def is_usable(self):
         raw = self.connection
         if raw is None or raw.closed or raw.pgconn.status != pq.ConnStatus.OK:
             return False
-        if raw.pgconn.transaction_status != pq.TransactionStatus.IDLE:
-            return super().is_usable()
-        waiting = select.poll()
-        waiting.register(raw.fileno(), select.POLLIN | select.POLLPRI)
-        return super().is_usable() if waiting.poll(0) else True
+        quiet = False
+        if (
+            raw.pgconn.transaction_status == pq.TransactionStatus.IDLE
+            and time.monotonic() - getattr(self, "_usable_at", float("-inf")) < TRUSTED_FOR
+        ):
+            waiting = select.poll()
+            waiting.register(raw.fileno(), select.POLLIN | select.POLLPRI)
+            quiet = not waiting.poll(0)
+        usable = quiet or super().is_usable()
+        if usable:
+            self._usable_at = time.monotonic()
+        return usable
 
-    def execute_prepared(self, cursor, sql: str, params: list) -> None:
+    def execute_prepared(self, cursor, sql: str, params: list, *, again: bool = True) -> None:
         """Execute ``sql`` (``%s`` placeholders, ``params`` in their order) with ``cursor``
         as a statement prepared on this connection, preparing it the first time it is run
-        there. Each step is a statement of its own, so that what is noted as prepared is
+        there. Preparing is a statement of its own, so that what is noted as prepared is
         what the server has, whichever step fails (a statement stays prepared even when
         the transaction it was prepared in is rolled back)."""
         prepared = self._prepared()
         name = "p" + hashlib.blake2b(sql.encode(), digest_size=12).hexdigest()
-        if name in prepared:
-            prepared.move_to_end(name)
+        if name in prepared.names:
+            prepared.names.move_to_end(name)
         else:
-            if not prepared:
-                # Planned once for all values: the plan is the same whatever they are.
-                cursor.execute("SELECT set_config('plan_cache_mode', 'force_generic_plan', false)")
-            if len(prepared) >= PREPARED_AT_MOST:
-                oldest = next(iter(prepared))
+            if name in prepared.stale:
+                cursor.execute(f"DEALLOCATE {name}")
+                prepared.stale.discard(name)
+            if len(prepared.names) >= PREPARED_AT_MOST:
+                oldest = next(iter(prepared.names))
                 cursor.execute(f"DEALLOCATE {oldest}")
-                del prepared[oldest]
+                del prepared.names[oldest]
             numbers = iter(range(1, len(params) + 1))
             text = _PLACEHOLDER.sub(lambda m: f"${next(numbers)}" if m[0] == "%s" else "%", sql)
             cursor.execute(f"PREPARE {name} AS {text}")
-            prepared[name] = True
-        cursor.execute(f"EXECUTE {name}({', '.join(['%s'] * len(params))})", params)
+            prepared.names[name] = True
+        arguments = f"({', '.join(['%s'] * len(params))})" if params else ""
+        try:
+            cursor.execute(f"{_GENERIC}; EXECUTE {name}{arguments}; {_AS_BEFORE}", params)
+        except NotSupportedError:
+            # The tables changed under it (a migration): "cached plan must not change
+            # result type". Prepared anew, at once unless a transaction is now aborted.
+            del prepared.names[name]
+            prepared.stale.add(name)
+            if not again or self.in_atomic_block:
+                raise
+            self.execute_prepared(cursor, sql, params, again=False)
+            return
+        cursor.nextset()  # to the rows of EXECUTE
 
-    def _prepared(self) -> OrderedDict:
-        """The names of the statements prepared on the current connection, least recently
-        used first (a new connection has none)."""
+    def _prepared(self) -> _Prepared:
+        """What is prepared on the current connection (a new connection has nothing)."""
         kept = getattr(self, "_prepared_statements", None)
-        if kept is None or kept[0] is not self.connection:
-            kept = self._prepared_statements = (self.connection, OrderedDict())
-        return kept[1]
+        if kept is None or kept.connection is not self.connection:
+            kept = self._prepared_statements = _Prepared(self.connection)
+        return kept
