@@ -28,7 +28,7 @@ closeness to the query for the best ``CLOSENESS_AMONG``), and what a result show
 only for the rows that may be on the page.
 
 Document frequencies, typos' corrections and registry codes' services are cached
-per process under ``IndexGeneration``'s ``value``, which every write to the index
+per process under ``IndexGeneration``'s first row, which every write to the index
 changes in its own transaction; the agencies' names and the synonyms under its other
 two rows, which triggers on their tables change (``_STATE``). The ranking's best
 row carries the three, so that a search on a state changed meanwhile is made again.
@@ -159,6 +159,8 @@ _STATE = "ARRAY[{}]".format(  # noqa: UP032
         for row in (IndexGeneration.INDEX, IndexGeneration.SYNONYMS, IndexGeneration.AGENCIES)
     )
 )
+
+
 def _fingerprint() -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {_STATE}")  # noqa: S608
