@@ -152,3 +152,29 @@ def test_the_search_path_follows_the_host_and_is_set_only_when_it_changes(onboar
     assert again_sets == []
     assert agency_sets == ['SET search_path = "agency_agency_a","public"']
     assert back_sets == ['SET search_path = "public"']
+
+
+@pytest.mark.django_db
+def test_a_statement_prepared_on_one_agency_reads_the_next_agencys_own_tables(onboard):
+    """Statements are prepared per connection and a connection serves every agency in
+    turn: run on agency B, one prepared on agency A reads B's pages, never A's."""
+    from django.db import connection
+
+    a = onboard(slug="agency-a", name_fa="اداره الف").agency
+    b = onboard(slug="agency-b", name_fa="اداره ب").agency
+    sql = "SELECT title FROM wagtailcore_page WHERE depth > %s ORDER BY path"
+
+    def titles(agency):
+        with schema_context(agency.schema_name), connection.cursor() as cursor:
+            connection.execute_prepared(cursor, sql, [1])
+            return [title for (title,) in cursor.fetchall()]
+
+    def own(agency):
+        with schema_context(agency.schema_name):
+            return list(
+                Page.objects.filter(depth__gt=1).order_by("path").values_list("title", flat=True)
+            )
+
+    on_a, on_b = titles(a), titles(b)
+    assert on_a == own(a) and on_b == own(b)
+    assert on_a != on_b
