@@ -3,6 +3,7 @@ index, built the same way by indexing and by the migration, and read as the rank
 it (a synonym phrase counts in a place only where all its words are)."""
 
 import importlib
+import re
 
 import pytest
 from django.db import connection, connections
@@ -223,11 +224,18 @@ def test_common_words_looked_up_per_candidate_rank_as_when_all_their_services_ar
     read_all = _answers(backend.search(query))
     filtered_read_all = _answers(backend.search(query, filters=_filters(level="field")))
     monkeypatch.setattr(postgres_ranking, "PROBE_ABOVE", 0)
-    with CaptureQueriesContext(connection) as statements:
-        looked_up = _answers(backend.search(query))
+    matches, probed = postgres_ranking._matches, []
+
+    def noting_the_probed(numbered, language, **how):
+        if how.get("per_candidate"):
+            probed.extend(number for number, on in how["gates"].items() if on)
+        return matches(numbered, language, **how)
+
+    monkeypatch.setattr(postgres_ranking, "_matches", noting_the_probed)
+    looked_up = _answers(backend.search(query))
     filtered_looked_up = _answers(backend.search(query, filters=_filters(level="field")))
 
-    assert any("FROM candidates c" in statement["sql"] for statement in statements)
+    assert probed  # the common words were looked up per candidate
 
     assert looked_up == read_all
     assert filtered_looked_up == filtered_read_all
@@ -346,3 +354,55 @@ def test_an_agency_change_rolled_back_is_never_taken_for_a_later_one(agency):
 
     assert backend.search("کشتیرانی").total == 0
     assert [hit.service for hit in backend.search("بندر").hits] == ["boat"]
+
+
+def _ranking_statements(queries) -> int:
+    """How many prepared ranking statements ``queries`` ran."""
+    names = [name for q in queries for name in re.findall(r"EXECUTE (p[0-9a-f]+)", q["sql"])]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements "
+            "WHERE name = ANY(%s) AND statement LIKE '%%per_service%%'",
+            [names],
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_queries_of_one_shape_share_one_plan_whichever_words_are_looked_up_which_way(
+    agency, monkeypatch
+):
+    """The ranking's text depends on the query's phrases only: which word the answers
+    need, which is read among them or looked up per candidate, whether a word is an
+    agency's name, and whether some agency is inactive are its parameters. PostgreSQL
+    plans two-word queries once, and each still gets its own answers."""
+    from search.backends import postgres_ranking
+
+    ports = Agency.objects.create(schema_name="agency_ports", slug="ports", name_fa="سازمان بنادر")
+    backend = get_backend()
+    common = [service(f"permit-{n}", f"صدور مجوز {n}", f"Permit {n}", "صدور") for n in range(12)]
+    index_catalogue(
+        backend, agency, [*common, service("boat", "صدور مجوز قایقرانی", "Boat", "قایق")]
+    )
+    index_catalogue(backend, ports, [service("pier", "مجوز اسکله", "Pier", "اسکله")])
+    searched = CaptureQueriesContext(connection)
+
+    with searched:
+        rare_first = backend.search("قایقرانی صدور")
+        rare_last = backend.search("صدور قایقرانی")
+        by_agency_name = backend.search("بنادر مجوز")
+        monkeypatch.setattr(postgres_ranking, "PROBE_ABOVE", 0)  # «صدور» looked up per candidate
+        probed = backend.search("صدور قایقرانی")
+        monkeypatch.undo()
+        Agency.objects.create(
+            schema_name="agency_closed", slug="closed", name_fa="اداره بسته", is_active=False
+        )
+        with_an_inactive_agency = backend.search("مجوز قایقرانی")
+
+    assert [hit.service for hit in rare_first.hits] == ["boat"]
+    assert [hit.service for hit in rare_last.hits] == ["boat"]
+    assert [hit.service for hit in probed.hits] == ["boat"]
+    assert probed.hits[0].score == rare_last.hits[0].score
+    assert [(hit.agency, hit.service) for hit in by_agency_name.hits] == [("ports", "pier")]
+    assert [hit.service for hit in with_an_inactive_agency.hits] == ["boat"]
+    assert _ranking_statements(searched) == 1

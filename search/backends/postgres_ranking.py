@@ -391,37 +391,65 @@ _NO_MATCH = "SELECT NULL::bigint, NULL::bigint, NULL::int, NULL::int WHERE FALSE
 
 
 def _matches(
-    numbered: list[tuple[int, Concept]], language: str, *, words_only=False, per_candidate=False
+    numbered: list[tuple[int, Concept]],
+    language: str,
+    *,
+    words_only=False,
+    per_candidate=False,
+    gates=None,
 ) -> tuple[str, list]:
     """SQL: (service_id, agency_id, concept, place) for every service that has one of the
     concepts (``numbered``: its number and itself), a row per way it has it: a phrase in
     its words, its agency's name or its registry code (``_PLACE``); by its words only if
     ``words_only``; by looking its words up for each candidate (the CTE ``candidates``)
     if ``per_candidate``. A service may have several rows for one concept and one way:
-    the best counts."""
+    the best counts.
+
+    With ``gates`` ({number: bool}), each concept's branches are in the statement whether
+    it is looked up or not, a parameter (its gate) switching them on: the statement's text
+    then depends on the concepts' phrases only, not on which are looked up this way, and
+    PostgreSQL plans it once for all (``execute_prepared``); a branch switched off is not
+    run (a one-time filter). A word's agency branch, and a code's branch, are switched on
+    only when it has agencies, or services."""
     branches, params = [], []
     table = IndexedService._meta.db_table
+
+    def branch(sql, ps, number, *, has=True, where="WHERE"):
+        if gates is None:
+            branches.append(sql)
+            params.extend(ps)
+        else:
+            branches.append(f"{sql} {where} %s")
+            params.extend([*ps, bool(gates[number] and has)])
+
     for number, concept in numbered:
         for phrase in _phrases(concept):
             sql, ps = (_probed_places if per_candidate else _phrase_places)(phrase, language)
-            branches.append(
-                f"SELECT p.service_id, p.agency_id, {number}, {_PLACE} FROM ({sql}) p"  # noqa: S608
+            branch(
+                f"SELECT p.service_id, p.agency_id, {number}, {_PLACE} FROM ({sql}) p",  # noqa: S608
+                ps,
+                number,
             )
-            params += ps
         if words_only:
             continue
-        if concept.agencies:
-            branches.append(
+        if concept.agencies or (gates is not None and not concept.code):
+            branch(
                 f"SELECT s.id, s.agency_id, {number}, {_AGENCY_PLACE} FROM {table} s "  # noqa: S608
-                "WHERE s.language = %s AND s.agency_id = ANY(%s)"
+                "WHERE s.language = %s AND s.agency_id = ANY(%s)",
+                [language, list(concept.agencies)],
+                number,
+                has=bool(concept.agencies),
+                where="AND",
             )
-            params += [language, list(concept.agencies)]
-        if concept.services:
-            branches.append(
+        if concept.services or (gates is not None and concept.code):
+            branch(
                 f"SELECT s.id, s.agency_id, {number}, {_CODE_PLACE} FROM {table} s "  # noqa: S608
-                "WHERE s.id = ANY(%s)"
+                "WHERE s.id = ANY(%s)",
+                [list(concept.services)],
+                number,
+                has=bool(concept.services),
+                where="AND",
             )
-            params.append(list(concept.services))
     return (" UNION ALL ".join(branches) or _NO_MATCH), params
 
 
@@ -554,36 +582,45 @@ def _scored(analysis: Analysis, language: str, filters, candidates, page, *, ans
     title's closeness to the query (costly) is weighed in.
     """
     concepts = analysis.concepts
-    chosen = [(n, c) for n, c in enumerate(concepts) if any(c is other for other in candidates)]
-    others = [(n, c) for n, c in enumerate(concepts) if (n, c) not in chosen]
-    found, params = _matches(chosen, language)
+    numbered = list(enumerate(concepts))
+    chosen = {n for n, c in numbered if any(c is other for other in candidates)}
     # The other concepts' words, kept for the services found only: those of a concept
     # many more services have are looked up per service found.
-    most_found = sum(concept.documents for _number, concept in chosen)
-    probed = [(n, c) for n, c in others if c.documents > PROBE_ABOVE * most_found]
-    rest, ps = _matches(
-        [other for other in others if other not in probed], language, words_only=True
-    )
+    most_found = sum(concepts[n].documents for n in chosen)
+    probed = {n for n, c in numbered if n not in chosen and c.documents > PROBE_ABOVE * most_found}
+    # Every concept's branches are in each part, switched on where it is looked up: the
+    # text depends on the query's phrases only (``_matches``'s gates).
+    found, params = _matches(numbered, language, gates={n: n in chosen for n, _ in numbered})
+    kept = {n: n not in chosen and n not in probed for n, _ in numbered}
+    rest, ps = _matches(numbered, language, words_only=True, gates=kept)
     params += ps
-    probes, probe_params = _matches(probed, language, words_only=True, per_candidate=True)
+    probes, probe_params = _matches(
+        numbered,
+        language,
+        words_only=True,
+        per_candidate=True,
+        gates={n: n in probed for n, _ in numbered},
+    )
     params += probe_params
+    worded = any(_phrases(concept) for concept in concepts)
     matches = ["SELECT * FROM found"]
-    matches += [_AMONG_FOUND.format(rest)] if ps else []
-    matches += [probes] if probed else []
+    matches += [_AMONG_FOUND.format(rest), probes] if worded else []
     table = IndexedService._meta.db_table
     agencies = analysis.agencies
     factors = []
-    for number, concept in enumerate(concepts):
+    for number, concept in numbered:
         parts = [_factor(f"f{number}")]
-        if (number, concept) in others:
-            if concept.agencies:
-                parts.append(f"CASE WHEN agency = ANY(%s) THEN {AGENCY}::float8 ELSE 0 END")
-                params.append(list(concept.agencies))
-            if concept.services:
-                parts.append(f"CASE WHEN id = ANY(%s) THEN {TITLE}::float8 ELSE 0 END")
-                params.append(list(concept.services))
+        # A concept the services found need not have is found by its agency's name or
+        # its code per service (none for one they have: it was looked up that way).
+        other = number not in chosen
+        if concept.code:
+            parts.append(f"CASE WHEN id = ANY(%s) THEN {TITLE}::float8 ELSE 0 END")
+            params.append(list(concept.services) if other else [])
+        else:
+            parts.append(f"CASE WHEN agency = ANY(%s) THEN {AGENCY}::float8 ELSE 0 END")
+            params.append(list(concept.agencies) if other else [])
         factors.append(f"greatest({', '.join(parts)}) AS f{number}")
-    codes = [n for n, c in enumerate(concepts) if c.services]
+    codes = [n for n, c in numbered if c.code]
     total = analysis.total_weight or 1.0
     # Weights as float8 parameters (a bare decimal is numeric, far slower to add up per row).
     quality = " + ".join(f"%s::float8 * f{n}" for n in range(len(concepts)))
@@ -594,9 +631,8 @@ def _scored(analysis: Analysis, language: str, filters, candidates, page, *, ans
     params += [*weights, total, *weights, total]
     where = [f"sc.covered >= {COVERAGE - 1e-9!r}"] if answers else ["TRUE"]
     join = ""
-    if agencies.inactive:
-        where.append("NOT (sc.agency = ANY(%s))")
-        params.append(agencies.inactive)
+    where.append("NOT (sc.agency = ANY(%s))")  # an empty list when every agency is active
+    params.append(agencies.inactive)
     if filters.agency:
         where.append("sc.agency = %s")
         params.append(agencies.ids.get(filters.agency, 0))  # no agency has id 0
@@ -622,7 +658,7 @@ def _scored(analysis: Analysis, language: str, filters, candidates, page, *, ans
         wide = "TRUE"
     sql = f"""
         WITH found (service_id, agency_id, concept, place) AS MATERIALIZED ({found}),
-        {_CANDIDATES if probed else ""}
+        {_CANDIDATES if worded else ""}
         per_service AS (
             SELECT service_id AS id, max(agency_id) AS agency, {code if codes else "0"} AS code,
                    {best_of}
