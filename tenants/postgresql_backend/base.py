@@ -38,6 +38,7 @@ from collections import OrderedDict
 from django.db import NotSupportedError
 from django_tenants.postgresql_backend import base
 from psycopg import pq
+from psycopg.adapt import Transformer
 
 # Seconds since a connection was last found usable within which its quiet socket says so.
 TRUSTED_FOR = 30
@@ -49,6 +50,19 @@ _PLACEHOLDER = re.compile(r"%[s%]")
 # keeps its own setting).
 _GENERIC = "SET LOCAL plan_cache_mode = force_generic_plan"
 _AS_BEFORE = "SET LOCAL plan_cache_mode = DEFAULT"
+
+
+def _arguments(cursor, params: list) -> str:
+    """``EXECUTE``'s arguments: ``params`` as SQL literals, quoted as psycopg quotes them
+    for client-side binding, without its parsing the text for placeholders (cached only
+    for statements of at most 50 parameters; the ranking has up to 150)."""
+    if not params:
+        return ""
+    literal = Transformer.from_context(cursor.cursor).as_literal
+    encoding = cursor.cursor.connection.info.encoding
+    return "({})".format(
+        ", ".join("NULL" if p is None else literal(p).decode(encoding) for p in params)
+    )
 
 
 class _Prepared:
@@ -111,9 +125,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
             text = _PLACEHOLDER.sub(lambda m: f"${next(numbers)}" if m[0] == "%s" else "%", sql)
             cursor.execute(f"PREPARE {name} AS {text}")
             prepared.names[name] = True
-        arguments = f"({', '.join(['%s'] * len(params))})" if params else ""
         try:
-            cursor.execute(f"{_GENERIC}; EXECUTE {name}{arguments}; {_AS_BEFORE}", params)
+            cursor.execute(f"{_GENERIC}; EXECUTE {name}{_arguments(cursor, params)}; {_AS_BEFORE}")
         except NotSupportedError:
             # The tables changed under it (a migration): "cached plan must not change
             # result type". Prepared anew, at once unless a transaction is now aborted.
