@@ -161,3 +161,56 @@ def test_https_settings_in_production_and_under_make_run():
     assert shown(HSTS_PRELOAD="false") == ["True", "31536000", "True", "False"]
     # `make run` serves plain http on localhost: no redirect, no HSTS.
     assert shown(HTTPS="false") == ["False", "0", "False", "False"]
+
+
+@pytest.mark.django_db
+def test_each_kind_of_page_gets_what_django_csp_builds_for_it(rf):
+    """The headers of ordinary responses are built once per kind of page (public,
+    admin, preview) and each gets exactly what django-csp builds for it, whatever came
+    before; a view's own policy and a page that asked for a nonce are built for it."""
+    from csp.constants import NONCE
+    from csp.decorators import csp_update
+    from csp.middleware import CSPMiddleware
+    from django.http import HttpResponse
+
+    from config.security import ContentSecurityPolicyMiddleware
+
+    def page(request):
+        return HttpResponse("page")
+
+    def preview(request):
+        request.is_dummy = True  # as Wagtail's preview
+        return HttpResponse("preview")
+
+    @csp_update({"img-src": ["https://maps.example"], "script-src": [NONCE]})
+    def map_page(request):
+        return HttpResponse(f"<script nonce='{request.csp_nonce}'></script>")
+
+    class BuiltEveryTime(ContentSecurityPolicyMiddleware):
+        process_response = CSPMiddleware.process_response
+
+    def policy(middleware_class, view, path):
+        request = rf.get(path)
+        return middleware_class(view)(request)["Content-Security-Policy"], request
+
+    ours = ContentSecurityPolicyMiddleware(page)
+    paths = ["/", "/admin/pages/", "/admin/pages/1/edit/preview/", "/search/", "/admin/"]
+    for view, path in [(page, p) for p in paths] + [(preview, "/admin/pages/2/edit/preview/")]:
+        request = rf.get(path)
+        ours.process_request(request)
+        got = ours.process_response(request, view(request))["Content-Security-Policy"]
+        assert got == policy(BuiltEveryTime, view, path)[0], path
+    assert len(ours._built) == 3
+    assert "frame-ancestors 'self'" in got  # the preview's
+
+    request = rf.get("/")
+    ours.process_request(request)
+    own = ours.process_response(request, map_page(request))["Content-Security-Policy"]
+    assert "img-src 'self' https://maps.example" in own
+    assert f"'nonce-{request._csp_nonce}'" in own
+    request = rf.get("/")
+    ours.process_request(request)
+    assert (
+        "maps.example"
+        not in ours.process_response(request, page(request))["Content-Security-Policy"]
+    )
