@@ -9,6 +9,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -156,3 +157,32 @@ def test_sigint_stops_the_server_within_seconds_with_connections_open(serve):
         assert time.monotonic() - started < 10
     finally:
         crowd.close()
+
+
+FROZEN = (
+    "import gc, sys, config.wsgi; "
+    "print(gc.get_freeze_count(), len(gc.get_objects()), "
+    "'config.urls_public' in sys.modules, 'config.urls_tenant' in sys.modules)"
+)
+
+
+def test_a_worker_keeps_what_its_start_made_out_of_the_garbage_collectors_scans(
+    django_db_setup,
+):
+    """A full collection scanned every object the worker's start made (some 180,000),
+    holding all its requests meanwhile: they are frozen, the URL patterns and views
+    with them, and the collector is left with what requests make."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "PYTHONPATH": f"{ROOT}:{ROOT / 'platform'}",
+        "PANJEREH_DATABASE_NAME": connection.settings_dict["NAME"],
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", FROZEN], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    frozen, scanned, public_urls, agency_urls = result.stdout.split()[-4:]
+    assert int(frozen) > 100_000
+    assert int(scanned) < int(frozen) / 100
+    assert public_urls == agency_urls == "True"
