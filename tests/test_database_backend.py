@@ -156,17 +156,24 @@ def test_a_statement_that_failed_once_runs_again(other_connection):
 
 @pytest.mark.django_db
 def test_a_generic_plan_is_chosen_for_the_statement_only(other_connection):
-    """The caller's transaction keeps its own plan setting."""
+    """The caller's transaction keeps its own plan setting, and so does the session
+    after a statement run outside any."""
+
+    def setting():
+        with other_connection.cursor() as cursor:
+            cursor.execute("SHOW plan_cache_mode")
+            return cursor.fetchone()[0]
+
     other_connection.set_autocommit(False)
     _echo(other_connection, "x", [], 1.0)
-    with other_connection.cursor() as cursor:
-        cursor.execute("SHOW plan_cache_mode")
-        setting = cursor.fetchone()[0]
+    in_transaction = setting()
     other_connection.rollback()
     other_connection.set_autocommit(True)
+    _echo(other_connection, "y", [], 1.0)
+    in_autocommit = setting()
 
-    assert setting == "auto"
-    assert _prepared_on(other_connection) == [(1, 0)]
+    assert in_transaction == in_autocommit == "auto"
+    assert _prepared_on(other_connection) == [(2, 0)]
 
 
 @pytest.mark.django_db

@@ -126,7 +126,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
             cursor.execute(f"PREPARE {name} AS {text}")
             prepared.names[name] = True
         try:
-            cursor.execute(f"{_GENERIC}; EXECUTE {name}{_arguments(cursor, params)}; {_AS_BEFORE}")
+            # In autocommit the statements are one implicit transaction, whose end ends
+            # SET LOCAL's; the caller's own transaction gets its setting back.
+            after = "" if self.get_autocommit() else f"; {_AS_BEFORE}"
+            cursor.execute(f"{_GENERIC}; EXECUTE {name}{_arguments(cursor, params)}{after}")
         except NotSupportedError:
             # The tables changed under it (a migration): "cached plan must not change
             # result type". Prepared anew, at once unless a transaction is now aborted.
