@@ -1,0 +1,213 @@
+#!/usr/bin/env python
+"""Compare two checkouts' search API side by side, on one machine at one moment.
+
+    .venv/bin/python bench/search.py --keep        # builds the scratch catalogue, kept
+    git worktree add /tmp/before <commit>
+    .venv/bin/python bench/search_ab.py /tmp/before [--blocks 10] [--block 200]
+
+On this shared 2-core machine one run of ``bench/search.py`` gives an 8-client p95
+anywhere from 39 to 55 ms for the same code, from one hour to the next: two runs
+cannot tell a change of a few per cent. Here both checkouts are served at once,
+each by granian as ``make run`` serves it (``config.serving``: 2 workers × 4
+threads, its own code, this environment's packages), on the database
+``bench/search.py --keep`` left. Each side is first warmed up with as many requests
+as it is measured with, so that its database connections have prepared their
+statements. Then blocks of ``--block`` requests from ``--clients`` clients go to one
+side, then the other, in alternating order. A block lasts about a second, and both
+sides see the same machine.
+
+The queries are those ``bench/search.py`` sent through the API (its query log), in
+their order. A sample counts only if the API answered 200 with JSON. The share of
+queries whose first result differs between the sides is printed: a ranking change may
+mean that. Beside p50/p95/p99, it prints each side's CPU time per request: its granian
+processes, and its PostgreSQL sessions, told apart by ``application_name``. The last
+line is JSON.
+"""
+
+import argparse
+import json
+import os
+import queue
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from connections import _get, _stop  # noqa: E402
+from scratch import percentile, production_environment  # noqa: E402
+
+BENCH_DB = "panjereh_bench_search"
+SIDES = ("before", "after")
+
+
+def _first_result(port: int, host: str, query: str) -> tuple[bool, str | None]:
+    """Whether the API answered 200 with JSON results, and its first result's service."""
+    status, data = _get(port, host, "/api/v1/search?" + urlencode({"q": query, "limit": 10}), 10)
+    if status != 200 or b"\r\n\r\n" not in data:
+        return False, None
+    try:
+        results = json.loads(data.split(b"\r\n\r\n", 1)[1])["results"]
+    except (ValueError, KeyError, TypeError):
+        return False, None
+    return True, results[0]["service"] if results else None
+
+
+def _cpu_ms(cursor) -> dict[str, list[int]]:
+    """CPU ms so far of each side: [its granian processes, its PostgreSQL sessions]."""
+    cursor.execute(
+        "SELECT pid, application_name FROM pg_stat_activity WHERE application_name LIKE 'ab-%%'"
+    )
+    sessions = {pid: name.removeprefix("ab-") for pid, name in cursor.fetchall()}
+    used = {side: [0, 0] for side in SIDES}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+            environment = (
+                Path(f"/proc/{pid}/environ").read_bytes() if b"granian" in command else b""
+            )
+        except OSError:
+            continue
+        ms = (int(fields[11]) + int(fields[12])) * 1000 // os.sysconf("SC_CLK_TCK")
+        if int(pid) in sessions:
+            used[sessions[int(pid)]][1] += ms
+        for side in SIDES:
+            if f"PGAPPNAME=ab-{side}\0".encode() in environment:
+                used[side][0] += ms
+    return used
+
+
+def _requests(port, host, queries, clients, first=0, count=None):
+    """Latencies (ms) of ``count`` searches from ``clients`` threads, and the answers."""
+    work: queue.Queue = queue.Queue()
+    for number in range(first, first + (count or len(queries))):
+        work.put(queries[number % len(queries)])
+    latencies, failed, answers, lock = [], [], {}, threading.Lock()
+
+    def client():
+        while True:
+            try:
+                query = work.get_nowait()
+            except queue.Empty:
+                return
+            started = time.perf_counter()
+            good, first_result = _first_result(port, host, query)
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                (latencies if good else failed).append(elapsed)
+                answers[query] = first_result
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, failed, answers
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("before", type=Path, help="the other checkout (a git worktree)")
+    parser.add_argument("--blocks", type=int, default=10, help="blocks per side")
+    parser.add_argument("--block", type=int, default=200, help="requests per block")
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args()
+    if not (args.before / "platform" / "config" / "wsgi.py").exists():
+        parser.error(f"{args.before} is not a checkout of this project")
+
+    production_environment()
+    os.environ["PANJEREH_DATABASE_NAME"] = BENCH_DB
+    sys.path[:0] = [str(ROOT)]
+    sys.path.append(str(ROOT / "platform"))
+    import django
+    from django.conf import settings
+
+    from tenants.embedded_server import ensure_embedded_server
+
+    ensure_embedded_server(settings)
+    django.setup()
+    from django.db import OperationalError, connection, connections
+
+    from search.models import QueryLog
+    from tests.fixtures.servers import free_port, start_granian
+
+    try:
+        logged = QueryLog.objects.order_by("id").values_list("query", flat=True)
+        queries = list(dict.fromkeys(logged))
+    except OperationalError:
+        queries = []
+    if not queries:
+        sys.exit("No catalogue to search: run `bench/search.py --keep` first.")
+    connections.close_all()
+
+    servers = {}
+    try:
+        for side, root in zip(SIDES, (args.before.resolve(), ROOT), strict=True):
+            port = free_port()
+            env = {
+                **os.environ,
+                "PYTHONPATH": f"{root}:{root / 'platform'}",
+                "PANJEREH_DATABASE_NAME": BENCH_DB,
+                "PUBLIC_PORT": str(port),
+                "PGAPPNAME": f"ab-{side}",
+            }
+            servers[side] = (start_granian(port, env, workers=2), port)
+        host = {side: f"{settings.BASE_DOMAIN}:{port}" for side, (_s, port) in servers.items()}
+        measured = args.blocks * args.block
+        for side, (_server, port) in servers.items():  # warm-up, not measured
+            _requests(port, host[side], queries, args.clients, count=measured)
+        latencies = {side: [] for side in SIDES}
+        failed = dict.fromkeys(SIDES, 0)
+        answers = {side: {} for side in SIDES}
+        cpu = {side: [0, 0] for side in SIDES}
+        with connection.cursor() as cursor:
+            for block in range(args.blocks):
+                for side in SIDES if block % 2 == 0 else SIDES[::-1]:
+                    before = _cpu_ms(cursor)
+                    took, bad, seen = _requests(
+                        servers[side][1],
+                        host[side],
+                        queries,
+                        args.clients,
+                        first=block * args.block,
+                        count=args.block,
+                    )
+                    after = _cpu_ms(cursor)
+                    latencies[side] += took
+                    failed[side] += len(bad)
+                    answers[side].update(seen)
+                    for kind in (0, 1):
+                        cpu[side][kind] += after[side][kind] - before[side][kind]
+    finally:
+        for server, _port in servers.values():
+            _stop(server)
+
+    result = {}
+    for side in SIDES:
+        count = len(latencies[side]) + failed[side]
+        result[side] = {
+            "checkout": str(args.before.resolve() if side == "before" else ROOT),
+            "ok": len(latencies[side]),
+            "failed": failed[side],
+            "p50_ms": round(statistics.median(latencies[side]), 1),
+            "p95_ms": round(percentile(latencies[side], 0.95), 1),
+            "p99_ms": round(percentile(latencies[side], 0.99), 1),
+            "cpu_ms_per_request": {
+                "server": round(cpu[side][0] / count, 2),
+                "postgres": round(cpu[side][1] / count, 2),
+            },
+        }
+        print(f"{side}: {result[side]}", flush=True)
+    common = answers["before"].keys() & answers["after"].keys()
+    differ = sum(answers["before"][q] != answers["after"][q] for q in common)
+    result["first_result_differs"] = round(differ / max(len(common), 1), 3)
+    print(f"queries whose first result differs: {differ} of {len(common)}")
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
