@@ -30,6 +30,7 @@ import argparse
 import json
 import math
 import os
+import queue
 import re
 import resource
 import selectors
@@ -64,6 +65,28 @@ def _raise_file_limit(needed: int) -> None:
     soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
     if soft != resource.RLIM_INFINITY and soft < needed:
         sys.exit(f"need {needed} open files, the hard limit allows {soft} (ulimit -n)")
+
+
+def in_parallel(items, clients: int, visit) -> None:
+    """``visit(item)`` for each of ``items`` from ``clients`` threads, each taking the next
+    item left until none is: as many visitors at once, whatever each one's wait."""
+    work: queue.Queue = queue.Queue()
+    for item in items:
+        work.put(item)
+
+    def client():
+        while True:
+            try:
+                item = work.get_nowait()
+            except queue.Empty:
+                return
+            visit(item)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def _get(port: int, host: str, path: str, timeout: float) -> tuple[int, bytes]:

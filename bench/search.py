@@ -43,7 +43,6 @@ line is JSON.
 import argparse
 import json
 import os
-import queue
 import random
 import shutil
 import statistics
@@ -55,7 +54,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from connections import _get, _stop  # noqa: E402
+from connections import _get, _stop, in_parallel  # noqa: E402
 from scratch import (  # noqa: E402
     drop_scratch_database,
     percentile,
@@ -206,32 +205,20 @@ def _cpu_ms_by_kind() -> dict[str, int]:
 
 def api_latency(port, host, queries, expected_first, clients: int, requests: int) -> dict:
     """``requests`` searches through the API from ``clients`` threads: p50/p95 of good answers."""
-    work: queue.Queue = queue.Queue()
-    for number in range(requests):
-        work.put(queries[number % len(queries)])
     latencies, failures, lock = [], [], threading.Lock()
 
-    def client():
-        while True:
-            try:
-                query = work.get_nowait()
-            except queue.Empty:
-                return
-            started = time.perf_counter()
-            body = _api_search(port, host, query)
-            elapsed = (time.perf_counter() - started) * 1000
-            first = body["results"][0]["service"] if body and body["results"] else None
-            good = body is not None and first == expected_first[query]
-            with lock:
-                (latencies if good else failures).append(elapsed if good else query)
+    def search(query):
+        started = time.perf_counter()
+        body = _api_search(port, host, query)
+        elapsed = (time.perf_counter() - started) * 1000
+        first = body["results"][0]["service"] if body and body["results"] else None
+        good = body is not None and first == expected_first[query]
+        with lock:
+            (latencies if good else failures).append(elapsed if good else query)
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
     before, client_cpu = _cpu_ms_by_kind(), time.process_time()
     started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_parallel((queries[number % len(queries)] for number in range(requests)), clients, search)
     seconds = time.perf_counter() - started
     after, client_cpu = _cpu_ms_by_kind(), time.process_time() - client_cpu
     # Where the machine's CPU went, per request: what the 2 cores have to share.

@@ -27,7 +27,6 @@ line is JSON.
 import argparse
 import json
 import os
-import queue
 import statistics
 import sys
 import threading
@@ -37,7 +36,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from connections import _get, _stop  # noqa: E402
+from connections import _get, _stop, in_parallel  # noqa: E402
 from scratch import percentile, production_environment  # noqa: E402
 
 BENCH_DB = "panjereh_bench_search"
@@ -82,30 +81,20 @@ def _cpu_ms(cursor) -> dict[str, list[int]]:
 
 
 def _requests(port, host, queries, clients, first=0, count=None):
-    """Latencies (ms) of ``count`` searches from ``clients`` threads, and the answers."""
-    work: queue.Queue = queue.Queue()
-    for number in range(first, first + (count or len(queries))):
-        work.put(queries[number % len(queries)])
+    """Latencies (ms) of ``count`` searches from ``clients`` threads, the failed ones', and
+    each query's first result."""
     latencies, failed, answers, lock = [], [], {}, threading.Lock()
 
-    def client():
-        while True:
-            try:
-                query = work.get_nowait()
-            except queue.Empty:
-                return
-            started = time.perf_counter()
-            good, first_result = _first_result(port, host, query)
-            elapsed = (time.perf_counter() - started) * 1000
-            with lock:
-                (latencies if good else failed).append(elapsed)
-                answers[query] = first_result
+    def search(query):
+        started = time.perf_counter()
+        good, first_result = _first_result(port, host, query)
+        elapsed = (time.perf_counter() - started) * 1000
+        with lock:
+            (latencies if good else failed).append(elapsed)
+            answers[query] = first_result
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    numbers = range(first, first + (count or len(queries)))
+    in_parallel((queries[number % len(queries)] for number in numbers), clients, search)
     return latencies, failed, answers
 
 
