@@ -17,7 +17,7 @@ side, then the other, in alternating order. A block lasts about a second, and bo
 sides see the same machine.
 
 The queries are those ``bench/search.py`` sent through the API (its query log), in
-their order. A sample counts only if the API answered 200 with JSON. The share of
+their order; with ``--varied``, queries that never repeat, made of their words. A sample counts only if the API answered 200 with JSON. The share of
 queries whose first result differs between the sides is printed: a ranking change may
 mean that. Beside p50/p95/p99, it prints each side's CPU time per request: its granian
 processes, and its PostgreSQL sessions, told apart by ``application_name``. The last
@@ -27,6 +27,7 @@ line is JSON.
 import argparse
 import json
 import os
+import random
 import statistics
 import sys
 import threading
@@ -98,12 +99,30 @@ def _requests(port, host, queries, clients, first=0, count=None):
     return latencies, failed, answers
 
 
+def _varied(logged: list[str], count: int) -> tuple[list[str], list[str]]:
+    """``count`` distinct queries of 1 to 4 of the ``logged`` queries' words, none of them
+    logged, and as many others for the warm-up: reproducible."""
+    rng = random.Random(1405)  # noqa: S311 - reproducible benchmark queries, not secrets
+    words = sorted({word for query in logged for word in query.split()})
+    made = dict.fromkeys(logged)
+    while len(made) < len(logged) + 2 * count:
+        made.setdefault(" ".join(rng.sample(words, rng.randint(1, 4))))
+    fresh = list(made)[len(logged) :]
+    return fresh[:count], fresh[count:]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("before", type=Path, help="the other checkout (a git worktree)")
     parser.add_argument("--blocks", type=int, default=10, help="blocks per side")
     parser.add_argument("--block", type=int, default=200, help="requests per block")
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument(
+        "--varied",
+        action="store_true",
+        help="queries that never repeat: 1 to 4 of the logged queries' words drawn at random, "
+        "other ones for the warm-up (as traffic more varied than the bench's 300 queries)",
+    )
     args = parser.parse_args()
     if not (args.before / "platform" / "config" / "wsgi.py").exists():
         parser.error(f"{args.before} is not a checkout of this project")
@@ -132,6 +151,10 @@ def main() -> None:
     if not queries:
         sys.exit("No catalogue to search: run `bench/search.py --keep` first.")
     connections.close_all()
+    measured = args.blocks * args.block
+    warm_up = queries
+    if args.varied:
+        queries, warm_up = _varied(queries, measured)
 
     servers = {}
     try:
@@ -146,9 +169,8 @@ def main() -> None:
             }
             servers[side] = (start_granian(port, env, workers=2), port)
         host = {side: f"{settings.BASE_DOMAIN}:{port}" for side, (_s, port) in servers.items()}
-        measured = args.blocks * args.block
         for side, (_server, port) in servers.items():  # warm-up, not measured
-            _requests(port, host[side], queries, args.clients, count=measured)
+            _requests(port, host[side], warm_up, args.clients, count=measured)
         latencies = {side: [] for side in SIDES}
         failed = dict.fromkeys(SIDES, 0)
         answers = {side: {} for side in SIDES}
