@@ -42,6 +42,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -224,6 +225,40 @@ class Crowd:
         for key in list(self.selector.get_map().values()):
             key.fileobj.close()
         self.selector.close()
+
+
+def api_search(port: int, host: str, query: str, timeout: float = 10) -> dict | None:
+    """The search API's JSON for ``query`` if it answered 200 with the expected shape,
+    else None (the search benches)."""
+    status, data = _get(
+        port, host, "/api/v1/search?" + urlencode({"q": query, "limit": 10}), timeout
+    )
+    if status != 200 or b"\r\n\r\n" not in data:
+        return None
+    try:
+        body = json.loads(data.split(b"\r\n\r\n", 1)[1])
+    except ValueError:
+        return None
+    shaped = (
+        isinstance(body, dict)
+        and body.get("query") == query
+        and isinstance(body.get("total"), int)
+        and isinstance(body.get("results"), list)
+        and all({"agency", "service", "title", "url"} <= set(hit) for hit in body["results"])
+    )
+    return body if shaped else None
+
+
+def processes_cpu_ms():
+    """(pid, command line, CPU time in ms used so far) of every process (Linux /proc)."""
+    for pid in filter(str.isdigit, os.listdir("/proc") if os.path.isdir("/proc") else []):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        ticks = int(fields[11]) + int(fields[12])
+        yield int(pid), command, ticks * 1000 // os.sysconf("SC_CLK_TCK")
 
 
 def _stop(server: subprocess.Popen) -> float | None:

@@ -50,11 +50,10 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from connections import _get, _stop, in_parallel  # noqa: E402
+from connections import _stop, api_search, in_parallel, processes_cpu_ms  # noqa: E402
 from scratch import (  # noqa: E402
     drop_scratch_database,
     percentile,
@@ -161,45 +160,14 @@ def realistic_queries(count: int, rng: random.Random, distractor_services, agenc
     return queries
 
 
-def _api_search(port: int, host: str, query: str, timeout: float = 10) -> dict | None:
-    """The API's JSON for ``query`` if it answered 200 with the expected shape, else None."""
-    status, data = _get(
-        port, host, "/api/v1/search?" + urlencode({"q": query, "limit": 10}), timeout
-    )
-    if status != 200 or b"\r\n\r\n" not in data:
-        return None
-    try:
-        body = json.loads(data.split(b"\r\n\r\n", 1)[1])
-    except ValueError:
-        return None
-    shaped = (
-        isinstance(body, dict)
-        and body.get("query") == query
-        and isinstance(body.get("total"), int)
-        and isinstance(body.get("results"), list)
-        and all({"agency", "service", "title", "url"} <= set(hit) for hit in body["results"])
-    )
-    return body if shaped else None
-
-
 def _cpu_ms_by_kind() -> dict[str, int]:
     """CPU time (ms) used so far by granian's and PostgreSQL's processes (Linux /proc)."""
     used = {"server": 0, "postgres": 0}
-    for pid in filter(str.isdigit, os.listdir("/proc") if os.path.isdir("/proc") else []):
-        try:
-            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # gone meanwhile
-        kind = (
-            "server"
-            if b"granian" in command
-            else "postgres"
-            if command.startswith(b"postgres")
-            else None
-        )
-        if kind:
-            used[kind] += (int(fields[11]) + int(fields[12])) * 1000 // os.sysconf("SC_CLK_TCK")
+    for _pid, command, ms in processes_cpu_ms():
+        if b"granian" in command:
+            used["server"] += ms
+        elif command.startswith(b"postgres"):
+            used["postgres"] += ms
     return used
 
 
@@ -209,7 +177,7 @@ def api_latency(port, host, queries, expected_first, clients: int, requests: int
 
     def search(query):
         started = time.perf_counter()
-        body = _api_search(port, host, query)
+        body = api_search(port, host, query)
         elapsed = (time.perf_counter() - started) * 1000
         first = body["results"][0]["service"] if body and body["results"] else None
         good = body is not None and first == expected_first[query]
@@ -507,7 +475,7 @@ def _api_figures(args, settings, backend, queries) -> dict:
         api_latency(port, host, queries, expected_first, 8, args.api_requests)
 
         def through_api(query):
-            body = _api_search(port, host, query) or {"results": [], "total": -1}
+            body = api_search(port, host, query) or {"results": [], "total": -1}
             hits = [(hit["agency"], hit["service"]) for hit in body["results"]]
             return hits, body["total"], False
 

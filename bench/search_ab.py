@@ -33,27 +33,14 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from connections import _get, _stop, in_parallel  # noqa: E402
+from connections import _stop, api_search, in_parallel, processes_cpu_ms  # noqa: E402
 from scratch import percentile, production_environment  # noqa: E402
 
 BENCH_DB = "panjereh_bench_search"
 SIDES = ("before", "after")
-
-
-def _first_result(port: int, host: str, query: str) -> tuple[bool, str | None]:
-    """Whether the API answered 200 with JSON results, and its first result's service."""
-    status, data = _get(port, host, "/api/v1/search?" + urlencode({"q": query, "limit": 10}), 10)
-    if status != 200 or b"\r\n\r\n" not in data:
-        return False, None
-    try:
-        results = json.loads(data.split(b"\r\n\r\n", 1)[1])["results"]
-    except (ValueError, KeyError, TypeError):
-        return False, None
-    return True, results[0]["service"] if results else None
 
 
 def _cpu_ms(cursor) -> dict[str, list[int]]:
@@ -63,36 +50,35 @@ def _cpu_ms(cursor) -> dict[str, list[int]]:
     )
     sessions = {pid: name.removeprefix("ab-") for pid, name in cursor.fetchall()}
     used = {side: [0, 0] for side in SIDES}
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            command = Path(f"/proc/{pid}/cmdline").read_bytes()
-            environment = (
-                Path(f"/proc/{pid}/environ").read_bytes() if b"granian" in command else b""
-            )
-        except OSError:
-            continue
-        ms = (int(fields[11]) + int(fields[12])) * 1000 // os.sysconf("SC_CLK_TCK")
-        if int(pid) in sessions:
-            used[sessions[int(pid)]][1] += ms
-        for side in SIDES:
-            if f"PGAPPNAME=ab-{side}\0".encode() in environment:
-                used[side][0] += ms
+    for pid, command, ms in processes_cpu_ms():
+        if pid in sessions:
+            used[sessions[pid]][1] += ms
+        elif b"granian" in command:
+            try:
+                environment = Path(f"/proc/{pid}/environ").read_bytes()
+            except OSError:
+                continue
+            for side in SIDES:
+                if f"PGAPPNAME=ab-{side}\0".encode() in environment:
+                    used[side][0] += ms
     return used
 
 
 def _requests(port, host, queries, clients, first=0, count=None):
-    """Latencies (ms) of ``count`` searches from ``clients`` threads, the failed ones', and
-    each query's first result."""
+    """Latencies (ms) of ``count`` searches from ``clients`` threads that the API answered
+    as it should, the queries it did not, and each answered query's first result."""
     latencies, failed, answers, lock = [], [], {}, threading.Lock()
 
     def search(query):
         started = time.perf_counter()
-        good, first_result = _first_result(port, host, query)
+        body = api_search(port, host, query)
         elapsed = (time.perf_counter() - started) * 1000
         with lock:
-            (latencies if good else failed).append(elapsed)
-            answers[query] = first_result
+            if body is None:
+                failed.append(query)
+                return
+            latencies.append(elapsed)
+            answers[query] = body["results"][0]["service"] if body["results"] else None
 
     numbers = range(first, first + (count or len(queries)))
     in_parallel((queries[number % len(queries)] for number in numbers), clients, search)
@@ -204,9 +190,14 @@ def main() -> None:
             "checkout": str(args.before.resolve() if side == "before" else ROOT),
             "ok": len(latencies[side]),
             "failed": failed[side],
-            "p50_ms": round(statistics.median(latencies[side]), 1),
-            "p95_ms": round(percentile(latencies[side], 0.95), 1),
-            "p99_ms": round(percentile(latencies[side], 0.99), 1),
+            **{
+                name: round(figure(latencies[side]), 1) if latencies[side] else None
+                for name, figure in (
+                    ("p50_ms", statistics.median),
+                    ("p95_ms", lambda values: percentile(values, 0.95)),
+                    ("p99_ms", lambda values: percentile(values, 0.99)),
+                )
+            },
             "cpu_ms_per_request": {
                 "server": round(cpu[side][0] / count, 2),
                 "postgres": round(cpu[side][1] / count, 2),
@@ -218,6 +209,8 @@ def main() -> None:
     result["first_result_differs"] = round(differ / max(len(common), 1), 3)
     print(f"queries whose first result differs: {differ} of {len(common)}")
     print(json.dumps(result, ensure_ascii=False))
+    if any(failed.values()):
+        sys.exit("Some searches were not answered as they should be (see 'failed').")
 
 
 if __name__ == "__main__":
