@@ -25,6 +25,7 @@ from tenants.guards import national_only
 from . import tracking
 from .constants import OPEN_STATUSES, ChangeKind, LookupOutcome, RequestStatus
 from .models import CallCentreLookup, ServiceRequest
+from .selectors import filed_requests
 
 OPERATORS = (NationalRole.CALL_CENTRE_OPERATOR,)
 # Owner questions: at most this many per operator, and per request, in a window.
@@ -57,23 +58,20 @@ def one_slip_away(code: str) -> list[str]:
 
 
 def existing_near(code: str) -> list[ServiceRequest]:
-    """The existing requests (of active agencies) whose code is one slip from ``code``."""
+    """The existing requests whose code is one slip from ``code``."""
     candidates = one_slip_away(code)
     if not candidates:
         return []
     return list(
-        ServiceRequest.objects.select_related("agency")
-        .filter(tracking_code__in=candidates, agency__is_active=True)
+        filed_requests()
+        .select_related("agency")
+        .filter(tracking_code__in=candidates)
         .order_by("tracking_code")
     )
 
 
 def _find(code: str) -> ServiceRequest | None:
-    return (
-        ServiceRequest.objects.select_related("agency")
-        .filter(tracking_code=code, agency__is_active=True)
-        .first()
-    )
+    return filed_requests().select_related("agency").filter(tracking_code=code).first()
 
 
 def _record(request, code: str, outcome: str, found=None) -> None:

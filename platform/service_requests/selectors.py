@@ -7,13 +7,23 @@ from .constants import Channel
 from .models import MessageAttachment, ServiceRequest
 
 
+def filed_requests():
+    """Every request filed on the platform, as citizens and the national channels reach
+    them: a deactivated agency's too. Its site no longer takes requests, but its staff
+    finish those filed in their admin (``tenants.middleware.DEACTIVATED_AGENCY_PATHS``),
+    so its citizens still track them, reply by SMS, are helped by the call centre, verify
+    the answers issued and rate the service."""
+    return ServiceRequest.objects.all()
+
+
 def find_by_code(typed: str) -> ServiceRequest | None:
     """The request with this code, or None; malformed codes never reach the database."""
     code = tracking.normalise(typed)
     if not tracking.is_well_formed(code):
         return None
     return (
-        ServiceRequest.objects.select_related("agency")
+        filed_requests()
+        .select_related("agency")
         .prefetch_related("history")
         .filter(tracking_code=code)
         .first()

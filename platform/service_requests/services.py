@@ -39,6 +39,7 @@ from .models import (
     StatusChange,
 )
 from .report_times import REPORT_FIELDS, report_times
+from .selectors import filed_requests
 from .storage import document_path, private_storage, removing_files_on_failure, save_private
 from .working_days import promised_date, working_days_between
 
@@ -557,10 +558,10 @@ def _request_replied_to(inbound) -> ServiceRequest | None:
 
     codes = tracking.codes_in(inbound.text)
     if codes:
-        candidates = ServiceRequest.objects.filter(tracking_code__in=codes, agency__is_active=True)
+        candidates = filed_requests().filter(tracking_code__in=codes)
     else:
         latest = last_request_texted(inbound.sender, before=inbound.received_at)
-        candidates = ServiceRequest.objects.filter(pk=latest, agency__is_active=True)
+        candidates = filed_requests().filter(pk=latest)
     return candidates.filter(mobile=inbound.sender).exclude(mobile="").first()
 
 

@@ -169,7 +169,8 @@ def response_document(request, code):
 @require_http_methods(["GET", "POST"])
 @with_upload_limits(ATTACHMENT_LIMITS)
 def verify(request, code=""):
-    """Anyone holding an answer document checks that the agency issued it, and this very file."""
+    """Anyone holding an answer document checks that the agency issued it, and this very file
+    (a deactivated agency's answers too: what it issued stays issued)."""
     typed = (code or request.GET.get("code", "")).strip()[:40]
     # Persian digits and lower case are fine; dashes and spaces only group the characters.
     wanted = _CODE_SEPARATORS.sub("", to_ascii_digits(typed)).upper()
@@ -187,7 +188,7 @@ def verify(request, code=""):
             return render(request, "service_requests/verify.html", context)
         issued = (
             ResponseDocument.objects.select_related("request__agency")
-            .filter(verification_code=wanted, request__agency__is_active=True)
+            .filter(verification_code=wanted)
             .first()
         )
         if issued is None:

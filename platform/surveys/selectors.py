@@ -7,6 +7,7 @@ from django.db.models import Avg, Case, Count, FloatField, IntegerField, Max, Va
 
 from service_requests.constants import RequestStatus
 from service_requests.models import ServiceRequest
+from service_requests.selectors import filed_requests
 
 from .models import SurveyResponse
 
@@ -67,11 +68,7 @@ def closed_requests_count(agency=None) -> int:
 
 
 def request_for_survey(request_id: int):
-    return (
-        ServiceRequest.objects.select_related("agency")
-        .filter(pk=request_id, agency__is_active=True)
-        .first()
-    )
+    return filed_requests().select_related("agency").filter(pk=request_id).first()
 
 
 def response_for(request):
