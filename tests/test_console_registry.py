@@ -127,6 +127,55 @@ def test_escalated_complaints_are_limited_to_the_supervisors_provinces(
     assert client.get(f"/admin/escalated-complaints/{qom_code}/").status_code == 404
 
 
+def test_a_complaint_about_a_request_handled_in_the_province_is_the_supervisors_too(
+    two_provinces, national_client, national_admin_client
+):
+    """A Qom agency's request handled by its unit in Fars: the complaint about it is the
+    Fars supervisor's to see, in the list, when Fars is chosen, and on its own page."""
+    fars, qom = two_provinces
+    now = timezone.now()
+    handled = ServiceRequest.objects.create(
+        agency=qom,
+        sequence=800003,
+        tracking_code="T800000000003",
+        service_key=uuid.uuid4(),
+        service_slug="water-branch",
+        service_title="انشعاب آب",
+        level="field",
+        province=Province.FARS,
+        submission_token=uuid.uuid4(),
+        submitted_at=now,
+        promised_on=now.date(),
+    )
+    code = codes.code_for(3, KEY)
+    Complaint.objects.create(
+        agency=qom,
+        request=handled,
+        sequence=3,
+        submission_token=uuid.uuid4(),
+        code=code,
+        name="شاکی",
+        mobile="09121234567",
+        text="پاسخ نداده‌اند",
+        status=ComplaintStatus.ESCALATED,
+        filed_at=now,
+        due_on=now.date(),
+        escalated_at=now,
+    )
+    supervisor = _supervisor(national_client, Province.FARS)
+
+    def listed(client, **query):
+        return code in client.get("/admin/escalated-complaints/", query).content.decode()
+
+    assert listed(supervisor)
+    assert listed(supervisor, province=Province.FARS)
+    assert supervisor.get(f"/admin/escalated-complaints/{code}/").status_code == 200
+    # The national administrator finds it under either province, and not under another.
+    assert listed(national_admin_client, province=Province.FARS)
+    assert listed(national_admin_client, province=Province.QOM)
+    assert not listed(national_admin_client, province=Province.TEHRAN)
+
+
 def test_the_registry_shows_status_services_and_filters(db, national_admin_client):
     active = _agency("tehran-roads", province=Province.TEHRAN, kind=AgencyKind.MINISTRY)
     inactive = _agency("closed-one", province=Province.QOM, is_active=False)

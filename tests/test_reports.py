@@ -263,6 +263,47 @@ def test_filters_split_by_agency_province_level_unit_and_service(world):
 
 
 @pytest.mark.django_db
+def test_complaints_are_counted_where_their_requests_are(world):
+    """A complaint about a request counts where the request does (its unit's province and
+    level); one about no request, in its agency's province and at no level or unit."""
+    from complaints import codes
+    from complaints.models import Complaint
+
+    key = codes.key_from_secret("report-tests")
+    ServiceRequest.objects.filter(pk=world.r[5].pk).update(province="fars")  # A's unit 7
+    filed = at(2025, 4, 5, 6, 0)  # in Farvardin 1404
+    about = [(world.a, world.r[5]), (world.a, world.r[1]), (world.b, None)]
+    for number, (agency, request) in enumerate(about, start=700001):
+        Complaint.objects.create(
+            agency=agency,
+            request=request,
+            service_key=request.service_key if request else None,
+            sequence=number,
+            code=codes.code_for(number, key),
+            submission_token=uuid.uuid4(),
+            name="شاکی",
+            mobile="09121234567",
+            text="پاسخ نداده‌اند",
+            filed_at=filed,
+            due_on=filed.date(),
+        )
+
+    def filed_under(**kwargs):
+        return selectors.complaints(selectors.Filters(FARVARDIN_1404, **kwargs))["filed"]
+
+    assert filed_under() == 3
+    assert filed_under(province="fars") == 1  # A is in Tehran; its unit 7 in Fars
+    assert filed_under(provinces=frozenset({"fars"})) == 1
+    assert filed_under(province="tehran") == 1
+    assert filed_under(province="isfahan") == 1  # B's, about no request
+    assert filed_under(level="field") == 1 and filed_under(level="hq") == 1
+    assert filed_under(unit_id=7) == 1
+    assert filed_under(agency_id=world.a.pk) == 2 and filed_under(agency_id=world.b.pk) == 1
+    assert filed_under(service_key=str(world.r[1].service_key)) == 1
+    assert filed_under(provinces=frozenset()) == 0
+
+
+@pytest.mark.django_db
 def test_the_monthly_summary_tables_give_the_figures_the_requests_give(world):
     from reports.models import BuiltMonth
 

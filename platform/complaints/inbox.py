@@ -7,7 +7,6 @@ on the national portal, answer them or send them back; provincial supervisors re
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -186,20 +185,10 @@ def complaint_file(request, code, pk):
 # --- The national level: escalated complaints -----------------------------------------------
 
 
-def _in_provinces(found, provinces) -> bool:
-    """Is the complaint's agency, or the unit that handled its request, in ``provinces``
-    (None: every province)?"""
-    if provinces is None:
-        return True
-    handled_in = found.request.province if found.request_id else ""
-    return found.agency.province in provinces or handled_in in provinces
-
-
 def _escalated(request, code):
     check_national(request, READERS)
-    found = escalated_complaint(code)
-    provinces = visible_provinces(request.user)
-    if found is None or not _in_provinces(found, provinces):
+    found = escalated_complaint(code, provinces=visible_provinces(request.user))
+    if found is None:
         raise Http404  # a provincial supervisor never meets another province's complaint
     return found
 
@@ -213,10 +202,9 @@ def national_inbox(request):
     province = request.GET.get("province", "")
     province = province if province in Province.values else ""
     every = request.GET.get("every") == "1"
-    rows = escalated_complaints(province=province, every=every).order_by("due_on", "filed_at")
     provinces = visible_provinces(request.user)
-    if provinces is not None:
-        rows = rows.filter(Q(agency__province__in=provinces) | Q(request__province__in=provinces))
+    rows = escalated_complaints(province=province, provinces=provinces, every=every)
+    rows = rows.order_by("due_on", "filed_at")
     return render(
         request,
         "complaints/national_inbox.html",

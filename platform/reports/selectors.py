@@ -49,24 +49,25 @@ class Filters:
     agency_ids: frozenset[int] | None = field(default=None)
 
 
+def _in_scope(filters: Filters, prefix: str = "") -> Q:
+    """The requests (``prefix``: the rows whose request, as ``request__``) a report may
+    count: the viewer's provinces, the filters' dimensions. A request's province is its
+    unit's (else its agency's)."""
+    wanted = {
+        "province__in": filters.provinces,
+        "agency_id__in": filters.agency_ids,
+        "agency_id": filters.agency_id,
+        "province": filters.province or None,
+        "level": filters.level or None,
+        "unit_id": filters.unit_id,
+        "service_key": filters.service_key or None,
+    }
+    return Q(**{prefix + name: value for name, value in wanted.items() if value is not None})
+
+
 def requests_in_scope(filters: Filters):
     """The requests a report may count: the viewer's provinces, the filters' dimensions."""
-    requests = ServiceRequest.objects.all()
-    if filters.provinces is not None:
-        requests = requests.filter(province__in=filters.provinces)
-    if filters.agency_ids is not None:
-        requests = requests.filter(agency_id__in=filters.agency_ids)
-    if filters.agency_id is not None:
-        requests = requests.filter(agency_id=filters.agency_id)
-    if filters.province:
-        requests = requests.filter(province=filters.province)
-    if filters.level:
-        requests = requests.filter(level=filters.level)
-    if filters.unit_id is not None:
-        requests = requests.filter(unit_id=filters.unit_id)
-    if filters.service_key:
-        requests = requests.filter(service_key=filters.service_key)
-    return requests
+    return ServiceRequest.objects.filter(_in_scope(filters))
 
 
 @dataclass(frozen=True)
@@ -377,21 +378,31 @@ def surveys(filters: Filters) -> dict:
     )
 
 
+def _complaints_in_scope(filters: Filters) -> Q:
+    """The complaints a report counts, where it counts requests: one about a request where
+    that request is counted (its unit's province and level); one about no request by its
+    agency, the agency's province and its service, under no level or unit filter."""
+    about_requests = Q(request__isnull=False) & _in_scope(filters, "request__")
+    if filters.level or filters.unit_id is not None:
+        return about_requests
+    wanted = {
+        "agency__province__in": filters.provinces,
+        "agency_id__in": filters.agency_ids,
+        "agency_id": filters.agency_id,
+        "agency__province": filters.province or None,
+        "service_key": filters.service_key or None,
+    }
+    alone = Q(request__isnull=True, **{k: v for k, v in wanted.items() if v is not None})
+    return about_requests | alone
+
+
 def complaints(filters: Filters) -> dict:
-    """Complaints filed in the period (about the agency, its service, in the viewer's
-    provinces), how many are answered and their mean handling time in working days."""
+    """Complaints filed in the period (``_complaints_in_scope``), how many are answered and
+    their mean handling time in working days."""
     period = filters.period
-    filed = Complaint.objects.filter(filed_at__gte=period.start, filed_at__lt=period.end)
-    if filters.provinces is not None:
-        filed = filed.filter(agency__province__in=filters.provinces)
-    if filters.agency_ids is not None:
-        filed = filed.filter(agency_id__in=filters.agency_ids)
-    if filters.agency_id is not None:
-        filed = filed.filter(agency_id=filters.agency_id)
-    if filters.province:
-        filed = filed.filter(agency__province=filters.province)
-    if filters.service_key:
-        filed = filed.filter(service_key=filters.service_key)
+    filed = Complaint.objects.filter(
+        _complaints_in_scope(filters), filed_at__gte=period.start, filed_at__lt=period.end
+    )
     counts = filed.aggregate(
         filed=Count("pk"),
         answered=Count("pk", filter=Q(answered_at__isnull=False)),
