@@ -18,7 +18,8 @@ from django_tenants.utils import schema_context
 from catalog_pages.catalog_format.convert import export_service
 from tenants import jobs
 from tenants.models import Agency
-from tenants.schemas import in_public_schema, on_public_schema
+from tenants.schemas import in_public_schema
+from tenants.selectors import current_agency
 
 from .backends import get_backend
 from .documents import build_document
@@ -105,12 +106,10 @@ def index_service_later(translation_key) -> None:
     """
     from .tasks import index_service as index_job
 
-    if on_public_schema():
-        return
-    schema = connection.schema_name
-    agency = Agency.objects.filter(schema_name=schema).first()
+    agency = current_agency()
     if agency is None:
         return
+    schema = agency.schema_name
     lock = _index_lock(schema, translation_key)
     quickly = get_backend().indexes_quickly
     jobs.defer(
@@ -137,7 +136,7 @@ def _index_right_away(agency: Agency, translation_key, lock: str) -> None:
 
 def index_service_job(translation_key) -> int:
     """The job's work, inside the agency's schema: bring one service's entries up to date."""
-    agency = Agency.objects.filter(schema_name=connection.schema_name).first()
+    agency = current_agency()
     if agency is None:
         return 0
     return index_service(agency, translation_key)

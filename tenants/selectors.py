@@ -1,10 +1,20 @@
 """Read-only queries of the agency registry, shared by the portal and the console."""
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from .constants import NationalRole
 from .guards import has_national_role
 from .models import Agency
+from .schemas import on_public_schema
+
+
+def current_agency() -> Agency | None:
+    """The agency whose schema the connection is on (a request's, a job's, a signal's);
+    None on the public schema."""
+    if on_public_schema():
+        return None
+    return Agency.objects.filter(schema_name=connection.schema_name).first()
 
 
 def active_agencies() -> QuerySet[Agency]:

@@ -122,6 +122,20 @@ def test_the_national_menu_lists_national_screens_only_to_national_administrator
         assert label not in agency, label
 
 
+def test_escalated_complaints_are_in_the_menu_of_those_who_read_them_only(
+    national_admin_client, national_client, agency_admin
+):
+    label = "شکایت‌های ارجاع‌شده به سطح ملی"
+    supervisor = national_client(NationalRole.PROVINCIAL_SUPERVISOR)
+    operator = national_client(NationalRole.CALL_CENTRE_OPERATOR)
+
+    assert label in menu_labels(national_admin_client)
+    assert label in menu_labels(supervisor)
+    assert label not in menu_labels(operator)
+    assert label not in menu_labels(agency_admin)
+    assert denied(operator.get("/admin/escalated-complaints/"))
+
+
 def _accept(client, invitation_url):
     return client.post(
         invitation_url.split("localhost", 1)[1],

@@ -1,11 +1,8 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
-from tenants.constants import NationalRole
-from tenants.guards import national_screen_allowed
-from tenants.menus import AgencyMenuItem
+from tenants.menus import AgencyMenuItem, NationalMenuItem
 from tenants.roles import HANDLE_COMPLAINTS
 
 from . import inbox
@@ -68,13 +65,6 @@ def register_complaint_log_actions(actions):
         actions.register_action(action, label, message)
 
 
-class NationalComplaintsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return national_screen_allowed(
-            request, (NationalRole.ADMINISTRATOR, NationalRole.PROVINCIAL_SUPERVISOR)
-        )
-
-
 @hooks.register("register_admin_menu_item")
 def register_complaints_menu_item():
     return AgencyMenuItem(
@@ -88,6 +78,10 @@ def register_complaints_menu_item():
 
 @hooks.register("register_admin_menu_item")
 def register_escalated_complaints_menu_item():
-    return NationalComplaintsMenuItem(
-        _("Escalated complaints"), reverse("complaint_national"), icon_name="warning", order=175
+    return NationalMenuItem(
+        _("Escalated complaints"),
+        reverse("complaint_national"),
+        icon_name="warning",
+        order=175,
+        roles=inbox.READERS,
     )

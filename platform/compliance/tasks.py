@@ -1,24 +1,19 @@
 """Jobs keeping the compliance summary in step, reminding editors, building the worksheet."""
 
-from django.db import connection
 from procrastinate import RetryStrategy
 
 from tenants import jobs
-from tenants.models import Agency
+from tenants.selectors import current_agency
 
 from . import services
 
 REFRESH_RETRY = RetryStrategy(max_attempts=8, exponential_wait=2)
 
 
-def _this_agency() -> Agency | None:
-    return Agency.objects.filter(schema_name=connection.schema_name).first()
-
-
 @jobs.task(queue="maintenance", retry=REFRESH_RETRY)
 def refresh_service_compliance(*, translation_key: str) -> int:
     """One service's row, after it was published, unpublished, moved or deleted."""
-    agency = _this_agency()
+    agency = current_agency()
     if agency is None:
         return 0
     return services.refresh_agency_compliance(agency, translation_keys=[translation_key])
@@ -27,7 +22,7 @@ def refresh_service_compliance(*, translation_key: str) -> int:
 @jobs.task(queue="maintenance", retry=REFRESH_RETRY)
 def refresh_agency_compliance_job() -> int:
     """Every row of the agency whose schema the job carries."""
-    agency = _this_agency()
+    agency = current_agency()
     if agency is None:
         return 0
     return services.refresh_agency_compliance(agency)

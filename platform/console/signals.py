@@ -6,13 +6,12 @@ takes the name, post, phone and email, and the day it was first named. The notic
 stays the national administrators' to record. The page's own history is the audit trail.
 """
 
-from django.db import connection
 from django.dispatch import receiver
 from django.utils import timezone
 from wagtail.signals import page_published
 
 from catalog_pages.models import AgencyHomePage
-from tenants.models import Agency
+from tenants.selectors import current_agency
 
 from .models import DeskRepresentative
 
@@ -21,7 +20,7 @@ from .models import DeskRepresentative
 def _home_page_published(sender, instance, **kwargs):
     if instance.locale.language_code != "fa":
         return
-    agency = Agency.objects.filter(schema_name=connection.schema_name).first()
+    agency = current_agency()
     if agency is None:
         return
     named = {
