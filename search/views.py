@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from catalog_pages.constants import Audience, Delivery
-from persian.dates import fa_digits, jalali
+from persian.dates import jalali, percent
 from persian.digits import parse_whole_number, to_ascii_digits
 from tenants.constants import NationalRole, Province, ServiceLevel
 from tenants.guards import national_only
@@ -383,8 +383,7 @@ def unanswered_searches(request):
         parse_whole_number(request.GET.get("p", ""), max_digits=6)
     )
     shown = [
-        {"row": row, "share": _("%(share)s%%") % {"share": fa_digits(row.share_without_click)}}
-        for row in page
+        {"row": row, "share": percent(row.share_without_click / 100)} for row in page
     ]
     return render(
         request,

@@ -361,11 +361,11 @@ def test_a_claim_the_figures_contradict_is_flagged_with_the_reason(
     manager.post(url, {**every_item(), "status-e09_feedback": ItemStatus.PARTLY, "save": "1"})
     shown = page(manager.get(url))
     reason = (
-        "«تحقق کامل» اعلام شده، اما تنها ٪۳۳ پاسخ‌ها به صورت الکترونیکی تحویل شده است "
-        "(دست‌کم ٪۸۰ انتظار می‌رود)."
+        "«تحقق کامل» اعلام شده، اما تنها ۳۳٪ پاسخ‌ها به صورت الکترونیکی تحویل شده است "
+        "(دست‌کم ۸۰٪ انتظار می‌رود)."
     )
     assert reason in shown
-    assert "تنها ٪۵۰ از خدمات منتشرشده" in shown  # online forms: 1 of 2
+    assert "تنها ۵۰٪ از خدمات منتشرشده" in shown  # online forms: 1 of 2
     # 1 survey for 3 answers (33%) is above the 10% a "met" claim needs: no flag.
     feedback = selectors.measured_figures(agency, period)["e09_feedback"]
     assert selectors.disagreement("e09_feedback", ItemStatus.MET, feedback) is None
@@ -373,7 +373,7 @@ def test_a_claim_the_figures_contradict_is_flagged_with_the_reason(
     assert reason in national
     # Its row of the scores per index: measured 33%, declared met (100%), not inspected.
     assert re.search(
-        r'href="#item-e06_electronic_answer">[^<]*</a></th>\s*<td>٪۳۳</td><td>٪۱۰۰</td><td>—</td>',
+        r'href="#item-e06_electronic_answer">[^<]*</a></th>\s*<td>۳۳٪</td><td>۱۰۰٪</td><td>—</td>',
         national,
     )
     rows = {

@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import translation
 
-from persian.dates import fa_digits, jalali, rials
+from persian.dates import fa_digits, jalali, percent, rials
 
 
 def test_jalali_date_in_persian_uses_persian_month_and_digits():
@@ -30,3 +30,12 @@ def test_rials_are_grouped_with_the_persian_separator():
     with translation.override("fa"):
         assert rials(3000000) == "۳٬۰۰۰٬۰۰۰"
         assert fa_digits("021-6616") == "۰۲۱-۶۶۱۶"
+
+
+def test_percentages_are_written_as_the_page_s_language_writes_them():
+    with translation.override("fa"):
+        assert percent(0.875, places=1) == "۸۷٫۵٪"  # the sign after the number, as CLDR has it
+        assert percent(0.33) == "۳۳٪"
+        assert percent(None) == "—"
+    with translation.override("en"):
+        assert percent(0.875, places=1) == "87.5%"

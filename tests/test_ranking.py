@@ -154,12 +154,12 @@ def test_the_ranking_reproduces_the_hand_computed_example(world):
         [0.75, 0.75, 0.75, 1 / 3], abs=1e-12
     )
     assert alborz.score == pytest.approx(0.6875, abs=1e-12)
-    assert alborz.score_text == "٪۶۸٫۸"
+    assert alborz.score_text == "۶۸٫۸٪"
     assert alborz.part(Component.TIMELINESS).detail.startswith("۱ درخواست از ۳")
     # Bam: measured (1 + 1 + 0 + 0) / 4 = 0.5, on time 2/2 = 1; no surveys, no inspection:
     # (40 × 0.5 + 15 × 1) / (40 + 15) = 35 / 55 = 0.63636…
     assert scores["bam"].score == pytest.approx(35 / 55, abs=1e-12)
-    assert scores["bam"].score_text == "٪۶۳٫۶"
+    assert scores["bam"].score_text == "۶۳٫۶٪"
     # Caspian: only its inspection, met 1 and not met 0 → 0.5.
     assert scores["caspian"].score == pytest.approx(0.5, abs=1e-12)
     assert scores["empty"].score is None
@@ -201,7 +201,7 @@ def test_ties_share_a_rank_and_inactive_agencies_are_left_out(world, national_ad
     html = html.decode()
     assert "وزارت البرز" in html and "شهرداری کاسپین" in html
     assert "دستگاه gone" not in html
-    assert "٪۶۸٫۸" in html and "٪۶۳٫۶" in html
+    assert "۶۸٫۸٪" in html and "۶۳٫۶٪" in html
     assert "<svg" in html and '<title id="ranking-chart-title">' in html
     assert " style=" not in html.split("<svg", 1)[1].split("</svg>", 1)[0]
     # The weights in force are shown.
@@ -212,9 +212,9 @@ def test_the_breakdown_shows_the_components_weights_and_figures(world, national_
     html = national_admin_client.get(
         "/admin/evaluation/ranking/agency/bam/?scope=year&year=1404&by=kind"
     ).content.decode()
-    assert "٪۶۳٫۶" in html
-    assert "٪۷۲٫۷" in html  # 40 / 55 of the weight
-    assert "٪۲۷٫۳" in html  # 15 / 55
+    assert "۶۳٫۶٪" in html
+    assert "۷۲٫۷٪" in html  # 40 / 55 of the weight
+    assert "۲۷٫۳٪" in html  # 15 / 55
     assert html.count("left out") == 0  # translated
     assert national_admin_client.get("/admin/evaluation/ranking/agency/gone/").status_code == 404
 
@@ -270,7 +270,7 @@ def test_the_weights_form_refuses_bad_input_in_persian(world, national_admin_cli
     assert _scores()["alborz"].score == pytest.approx(0.675 + 1 / 30, abs=1e-12)
     assert "وزن‌های رتبه‌بندی ذخیره شد" in saved.content.decode()
     page = national_admin_client.get("/admin/evaluation/ranking/?year=1404").content.decode()
-    assert "٪۷۰٫۸" in page and "شاخص‌های سنجیده: ۵۰" in page
+    assert "۷۰٫۸٪" in page and "شاخص‌های سنجیده: ۵۰" in page
 
 
 def test_the_xlsx_holds_the_ranked_rows_with_persian_headers(world, national_admin_client):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog_pages.constants import Delivery
-from persian.dates import fa_digits
+from persian.dates import fa_digits, percent
 from persian.digits import parse_whole_number
 from tenants.constants import AgencyRole, NationalRole, Province
 from tenants.guards import check_agency, national_only
@@ -35,7 +35,8 @@ def _page(request, items, per_page):
 
 
 def _percent(value) -> str:
-    return "—" if value is None else _("%(share)s%%") % {"share": fa_digits(value)}
+    """A whole percentage (0–100) as the page writes it."""
+    return percent(None if value is None else value / 100)
 
 
 def _service_view(row, now) -> dict:

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints.models import Complaint
+from persian.dates import percent as persian_percent
 from persian.dates import to_persian_digits
 from search.models import IndexedService
 from service_requests.constants import OPEN_STATUSES, Sender
@@ -47,10 +48,8 @@ TOP = 10  # agencies in the chart
 
 
 def percent(value: float | None) -> str:
-    """0.875 → ٪۸۷٫۵ (— when there is no figure)."""
-    if value is None:
-        return "—"
-    return "٪" + to_persian_digits(f"{value * 100:.1f}").replace(".", "٫")
+    """0.875 → ۸۷٫۵٪ (— when there is no figure): scores to a tenth of a point."""
+    return persian_percent(value, places=1)
 
 
 # --- Weights -----------------------------------------------------------------------------------

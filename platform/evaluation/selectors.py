@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from complaints.constants import ComplaintStatus
 from complaints.models import Complaint
-from persian.dates import to_persian_digits
+from persian.dates import percent, to_persian_digits
 from search.models import IndexedService
 from service_requests.constants import RequestStatus, Sender
 from service_requests.models import RequestMessage, ServiceRequest
@@ -65,10 +65,6 @@ class Figure:
     @property
     def share(self) -> float | None:
         return self.count / self.total if self.total else None
-
-
-def _percent(value: float) -> str:
-    return "٪" + to_persian_digits(f"{round(value * 100)}")
 
 
 def measured_figures(agency, period) -> dict[str, Figure]:
@@ -183,8 +179,8 @@ def disagreement(key: str, status: str, figure: Figure | None) -> str | None:
         return None
     return str(threshold.reason) % {
         "claim": ItemStatus(status).label,
-        "share": _percent(figure.share),
-        "threshold": _percent(limit),
+        "share": percent(figure.share),
+        "threshold": percent(limit),
     }
 
 
@@ -226,7 +222,7 @@ class Row:
 
     @property
     def score_texts(self) -> list[str]:
-        return [("—" if score is None else _percent(score)) for score in self.scores or ()]
+        return [percent(score) for score in self.scores or ()]
 
     @property
     def status_label(self) -> str:

@@ -67,6 +67,17 @@ def rials(amount) -> str:
     return text
 
 
+def percent(share, *, places: int = 0) -> str:
+    """A share (0.875) as a percentage to ``places`` decimals, as the page's language
+    writes it: «۸۷٫۵٪» on Persian pages, «87.5%» on English ones; — when there is none."""
+    if share is None:
+        return "—"
+    text = f"{share * 100:.{places}f}"
+    if _persian_page():
+        return to_persian_digits(text.replace(".", "٫")) + "٪"
+    return text + "%"
+
+
 _JALALI = re.compile(
     rf"\s*({ASCII_DIGITS}{{4}})\s*[/\-.]\s*({ASCII_DIGITS}{{1,2}})\s*[/\-.]\s*({ASCII_DIGITS}{{1,2}})"
     rf"(?:\s+({ASCII_DIGITS}{{1,2}})\s*:\s*({ASCII_DIGITS}{{2}}))?\s*"

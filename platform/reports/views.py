@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from persian.dates import fa_digits
+from persian.dates import fa_digits, percent
 from tenants.constants import NationalRole
 from tenants.guards import check_agency, has_national_role, national_only
 from tenants.schemas import on_public_schema
@@ -44,10 +44,6 @@ def _filters(form, *, agency_id=None, provinces=None) -> selectors.Filters | Non
         service_key=data.get("service", "") or "",
         provinces=provinces,
     )
-
-
-def _share_text(share) -> str:
-    return "—" if share is None else fa_digits(f"{share * 100:.0f}٪")
 
 
 def _charts(report: dict) -> dict:
@@ -83,7 +79,7 @@ def _charts(report: dict) -> dict:
                 "The share of each agency's answered requests answered by the promised date, best first."
             ),
             [
-                (row["agency_name"], row["on_time_share"], _share_text(row["on_time_share"]))
+                (row["agency_name"], row["on_time_share"], percent(row["on_time_share"]))
                 for row in ranked
             ],
         )

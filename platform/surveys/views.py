@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from persian.dates import fa_digits
+from persian.dates import fa_digits, percent
 from persian.digits import parse_whole_number
 from service_requests.constants import RequestStatus
 from tenants.constants import NationalRole
@@ -84,7 +84,7 @@ def _shown(rows):
                 "overall_text": _mean(row["overall"]),
                 "staff_conduct_text": _mean(row["staff_conduct"]),
                 "clarity_text": _mean(row["clarity"]),
-                "time_kept_text": _share(row["time_kept_share"]),
+                "time_kept_text": percent(row["time_kept_share"]),
             }
         )
     return shown
@@ -92,10 +92,6 @@ def _shown(rows):
 
 def _mean(value) -> str:
     return "—" if value is None else fa_digits(f"{value:.1f}")
-
-
-def _share(value) -> str:
-    return "—" if value is None else _("%(share)s%%") % {"share": fa_digits(round(value * 100))}
 
 
 def _results(request, rows, *, template, context):
@@ -110,7 +106,7 @@ def _results(request, rows, *, template, context):
             "overall": _mean(total["overall"]),
             "staff_conduct": _mean(total["staff_conduct"]),
             "clarity": _mean(total["clarity"]),
-            "time_kept": _share(total["time_kept_share"]),
+            "time_kept": percent(total["time_kept_share"]),
         },
     )
     return render(request, template, context)
