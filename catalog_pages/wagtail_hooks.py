@@ -5,12 +5,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
-from wagtail.admin.viewsets.model import ModelViewSet
 
-from tenants.guards import agency_only, agency_screen_allowed
 from tenants.menus import AgencyMenuItem
 from tenants.roles import IMPORT_CATALOGUE
 from tenants.schemas import on_public_schema
+from tenants.viewsets import AgencyModelViewSet
 
 from . import views
 from .models import ServicePage
@@ -75,29 +74,19 @@ def register_review_log_action(actions):
     )
 
 
-class UnitViewSet(ModelViewSet):
+class UnitViewSet(AgencyModelViewSet):
     """The agency's HQ and field units, in its own admin: its administrator manages them,
     request clerks and editors read them. Rows of the agency's schema; no such screen on
     the national portal."""
 
     model = Unit
     icon = "home"
-    add_to_admin_menu = True
     menu_label = _("Units")
     menu_order = 305
     form_fields = ["name", "level", "province", "city", "address", "phone", "desk_hours"]
     list_display = ["name", "level", "province", "city", "phone"]
     list_filter = ["level", "province"]
     search_fields = ["name", "city"]
-
-    def construct_view(self, view_class, **kwargs):
-        return agency_only(super().construct_view(view_class, **kwargs))
-
-    def get_menu_item(self, order=None):
-        item = super().get_menu_item(order)
-        shown = item.is_shown
-        item.is_shown = lambda request: agency_screen_allowed(request) and shown(request)
-        return item
 
 
 @hooks.register("register_admin_viewset")

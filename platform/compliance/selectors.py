@@ -9,11 +9,7 @@ from catalog_pages.constants import Delivery
 from tenants.models import Agency
 
 from .models import ServiceCompliance, WorksheetExport
-from .services import review_due_before
-
-
-def _stale(now) -> Q:
-    return Q(last_reviewed_at__lt=review_due_before(now)) | Q(last_reviewed_at__isnull=True)
+from .services import due_for_review, review_due_before
 
 
 def _slower() -> Q:
@@ -50,7 +46,7 @@ def _aggregates(now) -> dict:
         "services": Count("pk"),
         "score_avg": Avg("score"),
         "complete": Count("pk", filter=Q(score=100)),
-        "stale": Count("pk", filter=_stale(now)),
+        "stale": Count("pk", filter=due_for_review(now)),
         "full": Count("pk", filter=Q(delivery=Delivery.FULL)),
         "partial": Count("pk", filter=Q(delivery=Delivery.PARTIAL)),
         "in_person": Count("pk", filter=Q(delivery=Delivery.IN_PERSON)),
@@ -92,7 +88,7 @@ def services_of(agency: Agency, *, only: str = "", now=None) -> QuerySet[Service
     if only == "incomplete":
         rows = rows.filter(score__lt=100)
     elif only == "stale":
-        rows = rows.filter(_stale(now or timezone.now()))
+        rows = rows.filter(due_for_review(now or timezone.now()))
     elif only == "no_online_form":
         rows = rows.filter(has_online_form=False)
     elif only == "slower":

@@ -226,6 +226,11 @@ def review_due_before(now) -> datetime.datetime:
     return now - datetime.timedelta(days=REVIEW_INTERVAL_DAYS)
 
 
+def due_for_review(now) -> Q:
+    """The packages due for review at ``now``: never reviewed, or not for twelve months."""
+    return Q(last_reviewed_at__lt=review_due_before(now)) | Q(last_reviewed_at__isnull=True)
+
+
 def mark_reviewed(agency: Agency, page, *, user=None, now=None) -> None:
     """A reviewer confirms ``page`` needs no change: its review date, and the summary."""
     from catalog_pages.services import mark_service_reviewed
@@ -287,7 +292,7 @@ def send_review_reminders(*, now=None) -> int:
     skip = set(recently)
     due = (
         ServiceCompliance.objects.filter(agency__is_active=True)
-        .filter(Q(last_reviewed_at__lt=review_due_before(now)) | Q(last_reviewed_at__isnull=True))
+        .filter(due_for_review(now))
         .select_related("agency")
         .order_by("agency_id", "title")
     )
