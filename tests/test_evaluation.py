@@ -387,6 +387,39 @@ def test_a_claim_the_figures_contradict_is_flagged_with_the_reason(
     assert rows["e06_electronic_answer"].flag == reason
 
 
+def test_the_evaluation_screens_read_each_figure_once_whatever_the_number_of_periods(
+    onboard, staff_client, national_admin_client, period
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    agency = onboard().agency
+    _world(agency)
+    manager = staff_client(agency, AgencyRole.ADMINISTRATOR)
+
+    def queries(client, url):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        return [query["sql"] for query in captured.captured_queries]
+
+    queries(manager, "/admin/self-assessment/")  # what the first request caches
+    one_period = len(queries(manager, "/admin/self-assessment/"))
+    for year in (1402, 1403):
+        for half in (1, 2):
+            services.open_period(year, half, actor="test")
+    five_periods = queries(manager, "/admin/self-assessment/")
+    listing = page(manager.get("/admin/self-assessment/"))
+
+    assert len(five_periods) == one_period  # the cycles of every period in three queries
+    assert "نیمهٔ نخست ۱۴۰۲" in listing and "نیمهٔ دوم ۱۴۰۴" in listing
+    # The national screen of one agency counts its services once (for the measured
+    # figures, the scores per index and the checklist alike).
+    national = queries(national_admin_client, f"/admin/evaluation/{period.pk}/{agency.slug}/")
+    table = f'"{IndexedService._meta.db_table}"'
+    assert sum(table in sql for sql in national) == 1
+
+
 # --- Inspections -------------------------------------------------------------------------------
 
 
@@ -546,7 +579,7 @@ def test_the_agency_answers_the_written_result_and_the_cycle_follows(
     assert other.get(agency_url).status_code == 404
     assert other.post(answer_url, {f"f{finding.pk}-response": "x"}).status_code == 404
 
-    scores = selectors.index_scores(agency, period)
+    scores = selectors.index_scores(agency, period, selectors.assessment_of(agency, period))
     assert scores.inspected == {"d02_hours": 0.5, "d13_amenities": 1.0}
     assert scores.self_assessed == {item.key: 1.0 for item in ITEMS}
     assert scores.measured == {}  # no requests, complaints or services in this agency
@@ -565,7 +598,7 @@ def test_index_scores_leave_out_what_is_not_applicable_or_not_measured(onboard, 
         },
         actor="test",
     )
-    scores = selectors.index_scores(agency, period)
+    scores = selectors.index_scores(agency, period, selectors.assessment_of(agency, period))
     assert scores.self_assessed == {"e01_single_window": 0.5, "e02_online_request": 0.0}
     assert scores.measured == {
         "e02_online_request": 0.5,

@@ -341,7 +341,8 @@ def test_the_batched_figures_equal_the_evaluation_screens_ones(world):
     measured = ranking.measured_shares(ids, world["period"])
     inspected = ranking.inspected_shares(ids, world["period"])
     for agency in agencies:
-        one = selectors.index_scores(agency, world["period"])
+        period = world["period"]
+        one = selectors.index_scores(agency, period, selectors.assessment_of(agency, period))
         assert measured[agency.pk] == pytest.approx(one.measured), agency.slug
         assert inspected[agency.pk] == pytest.approx(one.inspected), agency.slug
     assert len(measured[rich.pk]) == 7  # every measured item has a figure there

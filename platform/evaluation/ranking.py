@@ -24,18 +24,15 @@ user sees only the agencies of their provinces (``tenants.selectors.agencies_vis
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Q
+from django.db.models import Avg, Count, F, FloatField, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.models import Complaint
 from persian.dates import percent as persian_percent
 from persian.dates import to_persian_digits
-from search.models import IndexedService
-from service_requests.constants import OPEN_STATUSES, Sender
-from service_requests.models import RequestMessage, ServiceRequest
-from surveys.models import SurveyResponse
+from service_requests.constants import OPEN_STATUSES
+from service_requests.models import ServiceRequest
 from surveys.selectors import responses_of
 from tenants.constants import AgencyKind, Province
 from tenants.selectors import agencies_visible_to
@@ -198,96 +195,10 @@ def satisfaction_figures(agency_ids, start, end) -> dict[int, dict]:
 
 
 def measured_shares(agency_ids, period) -> dict[int, dict[str, float]]:
-    """``selectors.index_scores(agency, period).measured`` for many agencies at once, in
-    six grouped queries (the same definitions as ``selectors.measured_figures``; a test
-    holds the two equal)."""
-    start, end = periods.moments(period)
-    found: dict[int, dict[str, tuple[int, int]]] = {pk: {} for pk in agency_ids}
-
-    def put(rows, key, count, total):
-        for row in rows:
-            found[row["agency_id"]][key] = (row[count], row[total])
-
-    put(
-        IndexedService.objects.filter(agency_id__in=agency_ids, unavailable=False)
-        .values("agency_id")
-        .annotate(
-            published=Count("translation_key", distinct=True),
-            with_form=Count("translation_key", distinct=True, filter=~Q(apply_url="")),
-        ),
-        "e02_online_request",
-        "with_form",
-        "published",
-    )
-    received = (
-        ServiceRequest.objects.filter(
-            agency_id__in=agency_ids, submitted_at__gte=start, submitted_at__lt=end
-        )
-        .values("agency_id")
-        .annotate(
-            total=Count("pk"),
-            promised=Count("pk", filter=Q(promised_on__isnull=False)),
-            coded=Count("pk", filter=~Q(tracking_code="")),
-            answered=Count("pk", filter=Q(status__in=selectors.ANSWERED)),
-            delivered=Count("pk", filter=Q(status__in=selectors.ANSWERED, response__isnull=False)),
-        )
-    )
-    received = list(received)
-    put(received, "e03_receipt", "promised", "total")
-    put(received, "e04_tracking_code", "coded", "total")
-    put(received, "e06_electronic_answer", "delivered", "answered")
-    surveyed = {
-        row["request__agency_id"]: row["count"]
-        for row in SurveyResponse.objects.filter(
-            request__agency_id__in=agency_ids,
-            request__submitted_at__gte=start,
-            request__submitted_at__lt=end,
-            request__status__in=selectors.ANSWERED,
-        )
-        .values("request__agency_id")
-        .annotate(count=Count("pk"))
-    }
-    put(
-        [
-            {"agency_id": row["agency_id"], "surveyed": surveyed.get(row["agency_id"], 0), **row}
-            for row in received
-        ],
-        "e09_feedback",
-        "surveyed",
-        "answered",
-    )
-
-    def sent_by(sender):
-        return Exists(
-            RequestMessage.objects.filter(
-                request=OuterRef("pk"), sender=sender, sent_at__gte=start, sent_at__lt=end
-            )
-        )
-
-    put(
-        ServiceRequest.objects.filter(agency_id__in=agency_ids)
-        .annotate(citizen=sent_by(Sender.CITIZEN), agency_replied=sent_by(Sender.AGENCY))
-        .filter(citizen=True)
-        .values("agency_id")
-        .annotate(total=Count("pk"), replied=Count("pk", filter=Q(agency_replied=True))),
-        "e07_interaction",
-        "replied",
-        "total",
-    )
-    put(
-        Complaint.objects.filter(agency_id__in=agency_ids, filed_at__gte=start, filed_at__lt=end)
-        .values("agency_id")
-        .annotate(
-            total=Count("pk"),
-            handled=Count("pk", filter=Q(status__in=selectors.HANDLED_COMPLAINTS)),
-        ),
-        "d12_complaints",
-        "handled",
-        "total",
-    )
+    """``selectors.index_scores(agency, period).measured`` for many agencies at once."""
     return {
-        pk: {key: count / total for key, (count, total) in figures.items() if total}
-        for pk, figures in found.items()
+        pk: {key: count / total for key, (count, total) in counts.items()}
+        for pk, counts in selectors.measured_counts(agency_ids, period).items()
     }
 
 

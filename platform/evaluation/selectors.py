@@ -67,26 +67,65 @@ class Figure:
         return self.count / self.total if self.total else None
 
 
-def measured_figures(agency, period) -> dict[str, Figure]:
-    """The figures the platform measures itself for ``agency`` in ``period``.
+def measured_counts(agency_ids, period) -> dict[int, dict[str, tuple[int, int]]]:
+    """What the platform measures itself of each of ``agency_ids`` in ``period``: per
+    checklist item, (count, of how many), in six grouped queries (an item with nothing to
+    count is missing).
 
     Requests are those received in the period; answers, surveys and messages those of
     these requests; services those published now (the search index holds today's)."""
     start, end = periods.moments(period)
-    services = IndexedService.objects.filter(agency_id=agency.pk, unavailable=False)
-    published = services.values("translation_key").distinct().count()
-    with_form = services.exclude(apply_url="").values("translation_key").distinct().count()
+    found: dict[int, dict[str, tuple[int, int]]] = {pk: {} for pk in agency_ids}
 
-    received = ServiceRequest.objects.filter(
-        agency_id=agency.pk, submitted_at__gte=start, submitted_at__lt=end
+    def put(rows, key, count, total):
+        for row in rows:
+            if row[total]:
+                found[row["agency_id"]][key] = (row[count], row[total])
+
+    put(
+        IndexedService.objects.filter(agency_id__in=agency_ids, unavailable=False)
+        .values("agency_id")
+        .annotate(
+            published=Count("translation_key", distinct=True),
+            with_form=Count("translation_key", distinct=True, filter=~Q(apply_url="")),
+        ),
+        "e02_online_request",
+        "with_form",
+        "published",
     )
-    total = received.count()
-    promised = received.filter(promised_on__isnull=False).count()
-    coded = received.exclude(tracking_code="").count()
-    answered = received.filter(status__in=ANSWERED)
-    answered_count = answered.count()
-    delivered = answered.filter(response__isnull=False).count()
-    surveyed = SurveyResponse.objects.filter(request__in=answered).count()
+    received = list(
+        ServiceRequest.objects.filter(
+            agency_id__in=agency_ids, submitted_at__gte=start, submitted_at__lt=end
+        )
+        .values("agency_id")
+        .annotate(
+            total=Count("pk"),
+            promised=Count("pk", filter=Q(promised_on__isnull=False)),
+            coded=Count("pk", filter=~Q(tracking_code="")),
+            answered=Count("pk", filter=Q(status__in=ANSWERED)),
+            delivered=Count("pk", filter=Q(status__in=ANSWERED, response__isnull=False)),
+        )
+    )
+    put(received, "e03_receipt", "promised", "total")
+    put(received, "e04_tracking_code", "coded", "total")
+    put(received, "e06_electronic_answer", "delivered", "answered")
+    surveyed = dict(
+        SurveyResponse.objects.filter(
+            request__agency_id__in=agency_ids,
+            request__submitted_at__gte=start,
+            request__submitted_at__lt=end,
+            request__status__in=ANSWERED,
+        )
+        .values("request__agency_id")
+        .annotate(count=Count("pk"))
+        .values_list("request__agency_id", "count")
+    )
+    put(
+        [{**row, "surveyed": surveyed.get(row["agency_id"], 0)} for row in received],
+        "e09_feedback",
+        "surveyed",
+        "answered",
+    )
 
     def sent_by(sender):
         return Exists(
@@ -95,73 +134,56 @@ def measured_figures(agency, period) -> dict[str, Figure]:
             )
         )
 
-    conversations = ServiceRequest.objects.filter(agency_id=agency.pk).filter(
-        sent_by(Sender.CITIZEN)
+    put(
+        ServiceRequest.objects.filter(agency_id__in=agency_ids)
+        .annotate(citizen=sent_by(Sender.CITIZEN), agency_replied=sent_by(Sender.AGENCY))
+        .filter(citizen=True)
+        .values("agency_id")
+        .annotate(total=Count("pk"), replied=Count("pk", filter=Q(agency_replied=True))),
+        "e07_interaction",
+        "replied",
+        "total",
     )
-    conversation_count = conversations.count()
-    replied = conversations.filter(sent_by(Sender.AGENCY)).count()
-
-    complaints = Complaint.objects.filter(
-        agency_id=agency.pk, filed_at__gte=start, filed_at__lt=end
+    put(
+        Complaint.objects.filter(agency_id__in=agency_ids, filed_at__gte=start, filed_at__lt=end)
+        .values("agency_id")
+        .annotate(
+            total=Count("pk"),
+            handled=Count("pk", filter=Q(status__in=HANDLED_COMPLAINTS)),
+        ),
+        "d12_complaints",
+        "handled",
+        "total",
     )
-    complaint_count = complaints.count()
-    handled = complaints.filter(status__in=HANDLED_COMPLAINTS).count()
+    return found
 
-    def figure(key, count, of, description):
-        return Figure(key, count, of, description)
 
-    n = to_persian_digits
+def _descriptions() -> dict[str, str]:
     return {
-        "e02_online_request": figure(
-            "e02_online_request",
-            with_form,
-            published,
-            _("%(count)s of %(total)s published services have an online request form")
-            % {"count": n(with_form), "total": n(published)},
+        "e02_online_request": _(
+            "%(count)s of %(total)s published services have an online request form"
         ),
-        "e03_receipt": figure(
-            "e03_receipt",
-            promised,
-            total,
-            _("%(count)s of %(total)s receipts carry a promised answer date")
-            % {"count": n(promised), "total": n(total)},
+        "e03_receipt": _("%(count)s of %(total)s receipts carry a promised answer date"),
+        "e04_tracking_code": _("%(count)s tracking codes issued for %(total)s requests received"),
+        "e06_electronic_answer": _("%(count)s of %(total)s answers delivered electronically"),
+        "e07_interaction": _(
+            "the agency replied in %(count)s of %(total)s conversations citizens started"
         ),
-        "e04_tracking_code": figure(
-            "e04_tracking_code",
-            coded,
-            total,
-            _("%(count)s tracking codes issued for %(total)s requests received")
-            % {"count": n(coded), "total": n(total)},
-        ),
-        "e06_electronic_answer": figure(
-            "e06_electronic_answer",
-            delivered,
-            answered_count,
-            _("%(count)s of %(total)s answers delivered electronically")
-            % {"count": n(delivered), "total": n(answered_count)},
-        ),
-        "e07_interaction": figure(
-            "e07_interaction",
-            replied,
-            conversation_count,
-            _("the agency replied in %(count)s of %(total)s conversations citizens started")
-            % {"count": n(replied), "total": n(conversation_count)},
-        ),
-        "e09_feedback": figure(
-            "e09_feedback",
-            surveyed,
-            answered_count,
-            _("%(count)s surveys received for %(total)s requests answered")
-            % {"count": n(surveyed), "total": n(answered_count)},
-        ),
-        "d12_complaints": figure(
-            "d12_complaints",
-            handled,
-            complaint_count,
-            _("%(count)s of %(total)s complaints received were answered or closed")
-            % {"count": n(handled), "total": n(complaint_count)},
-        ),
+        "e09_feedback": _("%(count)s surveys received for %(total)s requests answered"),
+        "d12_complaints": _("%(count)s of %(total)s complaints received were answered or closed"),
     }
+
+
+def measured_figures(agency, period) -> dict[str, Figure]:
+    """The figures the platform measures itself for ``agency`` in ``period``
+    (``measured_counts``), each with what it counted ("0 of 0" when there was nothing)."""
+    counts = measured_counts([agency.pk], period)[agency.pk]
+    figures = {}
+    for key, description in _descriptions().items():
+        count, total = counts.get(key, (0, 0))
+        shown = {"count": to_persian_digits(count), "total": to_persian_digits(total)}
+        figures[key] = Figure(key, count, total, description % shown)
+    return figures
 
 
 def disagreement(key: str, status: str, figure: Figure | None) -> str | None:
@@ -231,8 +253,8 @@ class Row:
 
 def checklist_rows(agency, period, assessment, scores=None) -> list[Row]:
     """Every item with the agency's answer, its evidence, the measured figure and the flag
-    (and, given ``index_scores``, its three numbers)."""
-    figures = measured_figures(agency, period)
+    (and, given ``index_scores``, its three numbers and the figures they were made of)."""
+    figures = measured_figures(agency, period) if scores is None else scores.figures
     answers = {}
     if assessment is not None:
         answers = {
@@ -326,24 +348,34 @@ def cycle(agency, period) -> list[Step]:
 
 
 def cycles(agencies, period) -> dict[int, list[Step]]:
-    """The cycle of each of ``agencies`` (a page of a listing) in three queries."""
+    """The cycle of each of ``agencies`` (a page of a listing) in ``period``, by agency id,
+    in three queries."""
     ids = [agency.pk for agency in agencies]
-    assessments = {
-        found.agency_id: found
-        for found in SelfAssessment.objects.filter(agency_id__in=ids, period=period)
-    }
+    return _cycles("agency_id", ids, period=period)
+
+
+def cycles_of(agency, periods) -> dict[int, list[Step]]:
+    """``agency``'s cycle in each of ``periods``, by period id, in three queries."""
+    ids = [period.pk for period in periods]
+    return _cycles("period_id", ids, agency_id=agency.pk)
+
+
+def _cycles(by: str, keys: list, **fixed) -> dict:
+    """The cycles of the self-assessments and inspections whose ``by`` (``agency_id`` or
+    ``period_id``) is one of ``keys`` and whose other fields are ``fixed``, by ``by``."""
+    where = {f"{by}__in": keys, **fixed}
+    assessments = {getattr(found, by): found for found in SelfAssessment.objects.filter(**where)}
     inspections: dict[int, list[Inspection]] = {}
-    for found in Inspection.objects.filter(agency_id__in=ids, period=period):
-        inspections.setdefault(found.agency_id, []).append(found)
+    for found in Inspection.objects.filter(**where):
+        inspections.setdefault(getattr(found, by), []).append(found)
     corrections = {
-        row["inspection__agency_id"]: row
+        row[f"inspection__{by}"]: row
         for row in Finding.objects.filter(
-            inspection__agency_id__in=ids,
-            inspection__period=period,
+            **{f"inspection__{name}": value for name, value in where.items()},
             inspection__issued_at__isnull=False,
             status__in=NEEDS_CORRECTION,
         )
-        .values("inspection__agency_id")
+        .values(f"inspection__{by}")
         .annotate(
             total=Count("pk"),
             answered=Count("pk", filter=Q(responded_at__isnull=False)),
@@ -351,12 +383,12 @@ def cycles(agencies, period) -> dict[int, list[Step]]:
         )
     }
     return {
-        pk: _steps(
-            assessments.get(pk),
-            inspections.get(pk, []),
-            corrections.get(pk, {"total": 0, "answered": 0, "last": None}),
+        key: _steps(
+            assessments.get(key),
+            inspections.get(key, []),
+            corrections.get(key, {"total": 0, "answered": 0, "last": None}),
         )
-        for pk in ids
+        for key in keys
     }
 
 
@@ -425,20 +457,19 @@ class IndexScores:
     measured: dict[str, float]
     self_assessed: dict[str, float]
     inspected: dict[str, float]
+    # What ``measured`` was made of (``measured_figures``).
+    figures: dict[str, Figure] = field(default_factory=dict)
 
 
-def index_scores(agency, period) -> IndexScores:
-    """The measured figures, the self-assessment and the inspections' outcome per item.
+def index_scores(agency, period, assessment) -> IndexScores:
+    """The measured figures, the self-assessment (``assessment``, if any) and the
+    inspections' outcome per item.
 
     Inspections count only once their written result is issued; several in one period
     are averaged. A draft self-assessment counts as given (the cycle says whether it was
     submitted)."""
-    measured = {
-        key: figure.share
-        for key, figure in measured_figures(agency, period).items()
-        if figure.share is not None
-    }
-    assessment = assessment_of(agency, period)
+    figures = measured_figures(agency, period)
+    measured = {key: figure.share for key, figure in figures.items() if figure.share is not None}
     self_assessed = {}
     if assessment is not None:
         for key, status in assessment.answers.values_list("item_key", "status"):
@@ -453,7 +484,9 @@ def index_scores(agency, period) -> IndexScores:
         if status in STATUS_SCORES and key in ITEMS_BY_KEY:
             sums.setdefault(key, []).append(STATUS_SCORES[status])
     inspected = {key: sum(values) / len(values) for key, values in sums.items()}
-    return IndexScores(measured=measured, self_assessed=self_assessed, inspected=inspected)
+    return IndexScores(
+        measured=measured, self_assessed=self_assessed, inspected=inspected, figures=figures
+    )
 
 
 # --- National overview -------------------------------------------------------------------------

@@ -87,8 +87,10 @@ def agency_index(request):
     agency = _agency(request)
     services.open_current_period()
     rows = []
-    for period in selectors.all_periods():
-        steps = selectors.cycle(agency, period)
+    every = list(selectors.all_periods())
+    steps_of = selectors.cycles_of(agency, every)
+    for period in every:
+        steps = steps_of[period.pk]
         rows.append(
             {
                 "period": period,
@@ -348,7 +350,7 @@ def national_agency(request, period, slug):
     period = _period(period)
     agency = _visible_agency(request, slug)
     assessment = selectors.assessment_of(agency, period)
-    scores = selectors.index_scores(agency, period)
+    scores = selectors.index_scores(agency, period, assessment)
     rows = selectors.checklist_rows(agency, period, assessment, scores)
     return render(
         request,
