@@ -77,20 +77,8 @@ class Span:
     label: str
 
 
-def _instants(first: datetime.date, last: datetime.date):
-    zone = timezone.get_current_timezone()
-    return (
-        timezone.make_aware(datetime.datetime.combine(first, datetime.time.min), zone),
-        timezone.make_aware(
-            datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min), zone
-        ),
-    )
-
-
 def year_span(year: int) -> Span:
-    first, _end = periods.bounds(year, 1)
-    _start, last = periods.bounds(year, 2)
-    start, end = _instants(first, last)
+    start, end = periods.year_moments(year)
     return Span(
         Scope.YEAR,
         year,
