@@ -272,6 +272,9 @@ def test_the_reminder_job_writes_to_editors_and_reviewers_once_a_month(world):
     # ...a month later, a package still not reviewed is reminded of again.
     assert services.send_review_reminders(now=timezone.now() + datetime.timedelta(days=31)) == 2
     assert len(mail.outbox) == 2
+    # ...and that reminder is the one the next day's run counts from.
+    assert services.send_review_reminders(now=timezone.now() + datetime.timedelta(days=32)) == 0
+    assert len(mail.outbox) == 2
 
 
 def test_a_reviewer_confirms_a_package_needs_no_change(world, staff_client):

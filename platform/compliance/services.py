@@ -307,12 +307,20 @@ def send_review_reminders(*, now=None) -> int:
         with translation.override(settings.LANGUAGE_CODE):
             subject, body = _reminder_text(agency, rows)
         with transaction.atomic():
-            for row in rows:
-                ReviewReminder.objects.update_or_create(
-                    agency=agency,
-                    translation_key=row.translation_key,
-                    defaults={"sent_at": now, "recipients": len(recipients)},
-                )
+            ReviewReminder.objects.bulk_create(
+                [
+                    ReviewReminder(
+                        agency=agency,
+                        translation_key=row.translation_key,
+                        sent_at=now,
+                        recipients=len(recipients),
+                    )
+                    for row in rows
+                ],
+                update_conflicts=True,
+                unique_fields=["agency", "translation_key"],
+                update_fields=["sent_at", "recipients"],
+            )
             if recipients:
                 # Sent once the rows are written: a failure leaves them unsent next time too.
                 send_mail(subject, body, None, recipients)
