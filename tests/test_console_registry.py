@@ -97,25 +97,31 @@ def test_a_supervisor_without_provinces_sees_nothing(two_provinces, national_cli
         assert agency.name_fa not in html
 
 
+def _escalated(agency, number: int, *, request=None) -> Complaint:
+    """A complaint about ``agency`` (and ``request``) escalated to the national level."""
+    now = timezone.now()
+    return Complaint.objects.create(
+        agency=agency,
+        request=request,
+        sequence=number,
+        submission_token=uuid.uuid4(),
+        code=codes.code_for(number, KEY),
+        name="شاکی",
+        mobile="09121234567",
+        text="پاسخ نداده‌اند",
+        status=ComplaintStatus.ESCALATED,
+        filed_at=now,
+        due_on=now.date(),
+        escalated_at=now,
+    )
+
+
 def test_escalated_complaints_are_limited_to_the_supervisors_provinces(
     two_provinces, national_client
 ):
     fars, qom = two_provinces
-    now = timezone.now()
     for number, agency in enumerate((fars, qom), start=1):
-        Complaint.objects.create(
-            agency=agency,
-            sequence=number,
-            submission_token=uuid.uuid4(),
-            code=codes.code_for(number, KEY),
-            name="شاکی",
-            mobile="09121234567",
-            text="پاسخ نداده‌اند",
-            status=ComplaintStatus.ESCALATED,
-            filed_at=now,
-            due_on=now.date(),
-            escalated_at=now,
-        )
+        _escalated(agency, number)
     client = _supervisor(national_client, Province.FARS)
     fars_code, qom_code = codes.code_for(1, KEY), codes.code_for(2, KEY)
 
@@ -147,21 +153,7 @@ def test_a_complaint_about_a_request_handled_in_the_province_is_the_supervisors_
         submitted_at=now,
         promised_on=now.date(),
     )
-    code = codes.code_for(3, KEY)
-    Complaint.objects.create(
-        agency=qom,
-        request=handled,
-        sequence=3,
-        submission_token=uuid.uuid4(),
-        code=code,
-        name="شاکی",
-        mobile="09121234567",
-        text="پاسخ نداده‌اند",
-        status=ComplaintStatus.ESCALATED,
-        filed_at=now,
-        due_on=now.date(),
-        escalated_at=now,
-    )
+    code = _escalated(qom, 3, request=handled).code
     supervisor = _supervisor(national_client, Province.FARS)
 
     def listed(client, **query):
