@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from scratch import use_project_imports  # noqa: E402
 
 
 def _service(slug: str, steps: int, documents: int, faqs: int) -> dict:
@@ -55,8 +57,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
 
-    sys.path[:0] = [str(ROOT)]
-    sys.path.append(str(ROOT / "platform"))
+    use_project_imports()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     import django
 

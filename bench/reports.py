@@ -26,9 +26,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 from scratch import drop_scratch_database, setup_scratch_database  # noqa: E402
 
-# This file is named like the app it measures: the app must win the import.
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != ROOT / "bench"]
-
 BENCH_DB = "panjereh_bench_reports"
 PROVINCES = ("tehran", "isfahan", "fars", "khuzestan", "gilan", "kerman", "yazd", "qom")
 DAY = 86400

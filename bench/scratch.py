@@ -12,10 +12,20 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def setup_scratch_database(name: str) -> dict:
-    """Point Django at a new, empty database ``name`` and set it up; returns connection params."""
+def use_project_imports() -> None:
+    """Import the project as ``manage.py`` does: the checkout first, ``platform/`` (a source
+    root) last; and no more from this folder, whose benches are named like the apps they
+    measure (``bench/reports.py`` is not the ``reports`` app). Call it once the bench's
+    helpers are imported."""
+    here = Path(__file__).resolve().parent
+    sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != here]
     sys.path[:0] = [str(ROOT)]
     sys.path.append(str(ROOT / "platform"))
+
+
+def setup_scratch_database(name: str) -> dict:
+    """Point Django at a new, empty database ``name`` and set it up; returns connection params."""
+    use_project_imports()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     os.environ["PANJEREH_DATABASE_NAME"] = name
     import django

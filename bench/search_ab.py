@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 from connections import _stop, api_search, in_parallel, processes_cpu_ms  # noqa: E402
-from scratch import percentile, production_environment  # noqa: E402
+from scratch import percentile, production_environment, use_project_imports  # noqa: E402
 
 BENCH_DB = "panjereh_bench_search"
 SIDES = ("before", "after")
@@ -115,8 +115,7 @@ def main() -> None:
 
     production_environment()
     os.environ["PANJEREH_DATABASE_NAME"] = BENCH_DB
-    sys.path[:0] = [str(ROOT)]
-    sys.path.append(str(ROOT / "platform"))
+    use_project_imports()
     import django
     from django.conf import settings
 
